@@ -1,0 +1,577 @@
+//! CGRF v2 decoder (spec §2.7–2.8).
+//!
+//! It accepts exactly what packr-abi 0.5.4 accepts and reports the same first error (the
+//! `AbiError` inside [`DecodeError`] is identical), and beyond upstream it:
+//! - runs in time linear in the output, at any depth: nothing recurses on the native stack;
+//! - never allocates from an untrusted count before checking it against the input length;
+//! - expands shared (DAG) nodes only up to the node and byte limits, and bounds nesting depth.
+
+use super::error::{AbiError, DecodeError};
+use super::model::{List, OptionValue, Record, ResultValue, Seq, Str, Value, Variant};
+use super::types::{DescError, Kind, Type, scan_desc, tag};
+use smallvec::SmallVec;
+
+/// Decoder limits. `Limits::default()` matches packr-abi 0.5.4 (16 MiB, 1,000,000 nodes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted input, in bytes; also bounds the bytes that shared nodes expand to.
+    pub max_bytes: u64,
+    /// Largest node count in the header; also bounds the nodes that shared nodes expand to.
+    pub max_nodes: u64,
+    /// Deepest accepted nesting (a scalar at the root has depth 1).
+    pub max_depth: u64,
+}
+
+/// packr-abi 0.5.4's defaults.
+pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_MAX_NODES: u64 = 1_000_000;
+pub const DEFAULT_MAX_DEPTH: u64 = 1_000_000;
+const COMPAT_MAX_PAYLOAD: u64 = 8 * 1024 * 1024;
+const COMPAT_MAX_SEQUENCE: u64 = 1_000_000;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: DEFAULT_MAX_BYTES, max_nodes: DEFAULT_MAX_NODES, max_depth: DEFAULT_MAX_DEPTH }
+    }
+}
+
+impl Limits {
+    /// Limits with 0 meaning "the default for that limit".
+    pub fn with_defaults(max_bytes: u64, max_nodes: u64, max_depth: u64) -> Limits {
+        let d = Limits::default();
+        Limits {
+            max_bytes: if max_bytes == 0 { d.max_bytes } else { max_bytes },
+            max_nodes: if max_nodes == 0 { d.max_nodes } else { max_nodes },
+            max_depth: if max_depth == 0 { d.max_depth } else { max_depth },
+        }
+    }
+
+    /// Per-node payload cap: upstream's 8 MiB, or `max_bytes` when that was raised.
+    fn max_payload(&self) -> u64 {
+        if self.max_bytes > DEFAULT_MAX_BYTES { self.max_bytes } else { COMPAT_MAX_PAYLOAD }
+    }
+
+    /// Tuple and Array count cap: upstream's 1,000,000, or more when the limits were raised.
+    fn max_sequence(&self) -> u64 {
+        if self.max_bytes > DEFAULT_MAX_BYTES || self.max_nodes > DEFAULT_MAX_NODES {
+            self.max_bytes.max(self.max_nodes)
+        } else {
+            COMPAT_MAX_SEQUENCE
+        }
+    }
+}
+
+/// Decodes CGRF bytes with the default limits.
+pub fn decode(bytes: &[u8]) -> Result<Value, DecodeError> {
+    decode_with_limits(bytes, &Limits::default())
+}
+
+/// Decodes CGRF bytes with explicit limits.
+pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+    let table = frame(bytes, limits)?;
+    validate(bytes, &table, limits)?;
+    Decoder::new(bytes, &table, limits).run()
+}
+
+#[derive(Clone, Copy)]
+struct NodeRef {
+    start: usize,
+    len: u32,
+    kind: u8,
+}
+
+struct Table {
+    nodes: Vec<NodeRef>,
+    root: u32,
+}
+
+fn short(need: usize, have: usize, offset: usize, node: Option<u32>) -> DecodeError {
+    DecodeError::malformed(AbiError::BufferTooSmall { need, have }, offset, node)
+}
+
+fn invalid(msg: String, offset: usize, node: Option<u32>) -> DecodeError {
+    DecodeError::malformed(AbiError::InvalidEncoding(msg), offset, node)
+}
+
+fn utf8(b: &[u8]) -> Option<&str> {
+    if b.len() < 64 { std::str::from_utf8(b).ok() } else { simdutf8::basic::from_utf8(b).ok() }
+}
+
+/// Phase A: header and node framing (byte offsets are absolute here).
+fn frame(b: &[u8], limits: &Limits) -> Result<Table, DecodeError> {
+    if b.len() as u64 > limits.max_bytes {
+        return Err(DecodeError::limit(
+            "Buffer too large",
+            format!("{} bytes, the limit is {}", b.len(), limits.max_bytes),
+            0,
+            None,
+        ));
+    }
+    let rd = |at: usize, n: usize| -> Result<&[u8], DecodeError> {
+        b.get(at..at + n).ok_or_else(|| short(at + n, b.len(), b.len().min(at), None))
+    };
+    let u32at = |at: usize| -> Result<u32, DecodeError> {
+        let s = rd(at, 4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    if rd(0, 4)? != b"CGRF" {
+        return Err(invalid("Invalid magic".into(), 0, None));
+    }
+    let v = rd(4, 2)?;
+    if u16::from_le_bytes([v[0], v[1]]) != 2 {
+        return Err(invalid("Unsupported version".into(), 4, None));
+    }
+    rd(6, 2)?; // flags, ignored
+    let count = u32at(8)?;
+    if u64::from(count) > limits.max_nodes {
+        return Err(DecodeError::limit(
+            "Node count exceeds limit",
+            format!("{count} nodes, the limit is {}", limits.max_nodes),
+            8,
+            None,
+        ));
+    }
+    let root = u32at(12)?;
+    // Every node takes at least 8 bytes: never reserve more than the input can hold.
+    let room = (b.len().saturating_sub(16)) / 8;
+    let mut nodes = Vec::with_capacity((count as usize).min(room));
+    let max_payload = limits.max_payload();
+    let mut at = 16usize;
+    for i in 0..count {
+        let kind = rd(at, 1)?[0];
+        if kind == 0 || kind > tag::ARRAY {
+            return Err(DecodeError::malformed(AbiError::InvalidTag(kind), at, Some(i)));
+        }
+        rd(at + 1, 1)?; // node flags, ignored
+        rd(at + 2, 2)?; // reserved, ignored
+        let len = u32at(at + 4)?;
+        if u64::from(len) > max_payload {
+            return Err(DecodeError::limit(
+                "Payload too large",
+                format!("{len} bytes, the limit is {max_payload}"),
+                at + 4,
+                Some(i),
+            ));
+        }
+        let start = at + 8;
+        rd(start, len as usize)?;
+        nodes.push(NodeRef { start, len, kind });
+        at = start + len as usize;
+    }
+    if root >= count {
+        return Err(invalid("Root index out of range".into(), 12, None));
+    }
+    if at != b.len() {
+        return Err(invalid("Trailing bytes".into(), at, None));
+    }
+    Ok(Table { nodes, root })
+}
+
+/// A cursor over one node's payload; short reads report offsets relative to the payload.
+struct Cur<'a> {
+    p: &'a [u8],
+    at: usize,
+    base: usize,
+    node: u32,
+}
+
+impl<'a> Cur<'a> {
+    fn new(b: &'a [u8], n: &NodeRef, node: u32) -> Self {
+        Cur { p: &b[n.start..n.start + n.len as usize], at: 0, base: n.start, node }
+    }
+    fn short(&self, need: usize) -> DecodeError {
+        short(need, self.p.len(), self.base + self.at.min(self.p.len()), Some(self.node))
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        let end = self.at.checked_add(n).ok_or_else(|| self.short(usize::MAX))?;
+        let s = self.p.get(self.at..end).ok_or_else(|| self.short(end))?;
+        self.at = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn arr<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let s = self.take(N)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+    fn here(&self) -> usize {
+        self.base + self.at
+    }
+    fn err(&self, msg: String) -> DecodeError {
+        invalid(msg, self.here(), Some(self.node))
+    }
+    fn trailing(&self) -> Result<(), DecodeError> {
+        if self.at != self.p.len() {
+            return Err(self.err(format!("Trailing payload bytes at node {}", self.node)));
+        }
+        Ok(())
+    }
+    /// Reads a type descriptor.
+    fn desc(&mut self) -> Result<&'a [u8], DecodeError> {
+        let start = self.at;
+        match scan_desc(self.p, start, true) {
+            Ok(end) => {
+                self.at = end;
+                Ok(&self.p[start..end])
+            }
+            Err(DescError::Short { need, .. }) => Err(self.short(need)),
+            Err(DescError::Tag(t)) => Err(DecodeError::malformed(AbiError::InvalidTag(t), self.here(), Some(self.node))),
+            Err(DescError::Utf8) => Err(self.err("Invalid UTF-8 in type name".into())),
+        }
+    }
+    /// Reads a u32-length-prefixed UTF-8 name.
+    fn name(&mut self, what: &str) -> Result<&'a str, DecodeError> {
+        let n = self.u32()? as usize;
+        let s = self.take(n)?;
+        utf8(s).ok_or_else(|| self.err(format!("Invalid UTF-8 in {what}")))
+    }
+}
+
+/// Phase B: per-node checks in index order, including unreachable nodes.
+fn validate(b: &[u8], t: &Table, limits: &Limits) -> Result<(), DecodeError> {
+    let count = t.nodes.len() as u64;
+    let max_seq = limits.max_sequence();
+    for (i, n) in t.nodes.iter().enumerate() {
+        let i = i as u32;
+        let mut c = Cur::new(b, n, i);
+        match n.kind {
+            tag::BOOL => {
+                if c.u8()? > 1 {
+                    return Err(c.err(format!("Invalid bool payload at node {i}")));
+                }
+            }
+            tag::U8 | tag::S8 => {
+                c.take(1)?;
+            }
+            tag::U16 | tag::S16 => {
+                c.take(2)?;
+            }
+            tag::S32 | tag::U32 | tag::F32 => {
+                c.take(4)?;
+            }
+            tag::S64 | tag::U64 | tag::F64 | tag::FLAGS => {
+                c.take(8)?;
+            }
+            tag::CHAR => {
+                if char::from_u32(c.u32()?).is_none() {
+                    return Err(c.err(format!("Invalid char scalar at node {i}")));
+                }
+            }
+            tag::STRING => {
+                let len = c.u32()? as usize;
+                if utf8(c.take(len)?).is_none() {
+                    return Err(c.err(format!("Invalid UTF-8 string at node {i}")));
+                }
+            }
+            tag::TUPLE => {
+                let k = c.u32()?;
+                if u64::from(k) > max_seq {
+                    return Err(seq_too_large(&c, i, limits));
+                }
+                for _ in 0..k {
+                    if u64::from(c.u32()?) >= count {
+                        return Err(c.err(format!("Child index out of range at node {i}")));
+                    }
+                }
+            }
+            tag::ARRAY => {
+                let d = c.desc()?;
+                let w = match (d, Kind::from_wire_tag(d[0]).and_then(Kind::fixed_width)) {
+                    (&[_], Some(w)) => w,
+                    _ => return Err(c.err(format!("Non-primitive element type in Array at node {i}"))),
+                };
+                let k = c.u32()?;
+                if u64::from(k) > max_seq {
+                    return Err(seq_too_large(&c, i, limits));
+                }
+                c.take(k as usize * w)?;
+            }
+            // List, Option, Record, Variant, Result: checked while decoding (as upstream).
+            _ => continue,
+        }
+        c.trailing()?;
+    }
+    Ok(())
+}
+
+fn seq_too_large(c: &Cur<'_>, i: u32, limits: &Limits) -> DecodeError {
+    let mut e = c.err(format!("Sequence too large at node {i}"));
+    e.limit = true;
+    e.detail = Some(format!("the limit is {} items", limits.max_sequence()));
+    e
+}
+
+/// A container being decoded: where its payload cursor is, and how many child indices remain.
+struct Frame<'a> {
+    cur: Cur<'a>,
+    remaining: u32,
+    /// Length of the value stack when this frame's children started.
+    base: usize,
+    shape: Shape<'a>,
+}
+
+enum Shape<'a> {
+    List(&'a [u8]),
+    Tuple,
+    Record(&'a str, Vec<Str>),
+    Variant(&'a str, &'a str, u32),
+    Option(&'a [u8]),
+    Result(&'a [u8], &'a [u8], bool),
+}
+
+struct Decoder<'a> {
+    b: &'a [u8],
+    t: &'a Table,
+    limits: &'a Limits,
+    on_path: Vec<bool>,
+    frames: Vec<Frame<'a>>,
+    values: Vec<Value>,
+    nodes_out: u64,
+    bytes_out: u64,
+}
+
+enum Start<'a> {
+    Leaf(Value),
+    Frame(Frame<'a>),
+}
+
+impl<'a> Decoder<'a> {
+    fn new(b: &'a [u8], t: &'a Table, limits: &'a Limits) -> Self {
+        Decoder {
+            b,
+            t,
+            limits,
+            on_path: vec![false; t.nodes.len()],
+            frames: Vec::new(),
+            values: Vec::new(),
+            nodes_out: 0,
+            bytes_out: 0,
+        }
+    }
+
+    fn run(mut self) -> Result<Value, DecodeError> {
+        let root = self.t.root;
+        match self.start(root, 12)? {
+            Start::Leaf(v) => return Ok(v),
+            Start::Frame(f) => {
+                self.on_path[root as usize] = true;
+                self.frames.push(f);
+            }
+        }
+        loop {
+            let Some(top) = self.frames.last_mut() else { break };
+            if top.remaining > 0 {
+                top.remaining -= 1;
+                let at = top.cur.here();
+                let child = top.cur.u32()?;
+                if child as usize >= self.t.nodes.len() {
+                    return Err(invalid(format!("Node index {child} out of range"), at, Some(top.cur.node)));
+                }
+                if self.on_path[child as usize] {
+                    return Err(invalid("Cycle detected in graph buffer".into(), at, Some(top.cur.node)));
+                }
+                match self.start(child, at)? {
+                    Start::Leaf(v) => self.values.push(v),
+                    Start::Frame(f) => {
+                        self.on_path[child as usize] = true;
+                        self.frames.push(f);
+                    }
+                }
+                continue;
+            }
+            let Some(f) = self.frames.pop() else { break };
+            f.cur.trailing()?;
+            self.on_path[f.cur.node as usize] = false;
+            let v = self.finish(f);
+            if self.frames.is_empty() {
+                return Ok(v);
+            }
+            self.values.push(v);
+        }
+        Err(invalid("internal decoder error".into(), 0, None))
+    }
+
+    /// Counts a node against the limits, then decodes it (a leaf) or opens its frame.
+    fn start(&mut self, i: u32, ref_at: usize) -> Result<Start<'a>, DecodeError> {
+        let n = self.t.nodes[i as usize];
+        self.nodes_out += 1;
+        self.bytes_out += 8 + u64::from(n.len);
+        let depth = self.frames.len() as u64 + 1;
+        if self.nodes_out > self.limits.max_nodes {
+            return Err(DecodeError::limit(
+                "Decoded value too large",
+                format!("more than {} nodes once shared nodes are expanded", self.limits.max_nodes),
+                ref_at,
+                Some(i),
+            ));
+        }
+        if self.bytes_out > self.limits.max_bytes.saturating_add(16) {
+            return Err(DecodeError::limit(
+                "Decoded value too large",
+                format!("more than {} bytes once shared nodes are expanded", self.limits.max_bytes),
+                ref_at,
+                Some(i),
+            ));
+        }
+        if depth > self.limits.max_depth {
+            return Err(DecodeError::limit(
+                "Nesting too deep",
+                format!("deeper than the limit of {} levels", self.limits.max_depth),
+                ref_at,
+                Some(i),
+            ));
+        }
+        let mut c = Cur::new(self.b, &n, i);
+        let leaf = match n.kind {
+            tag::BOOL => Value::Bool(c.u8()? == 1),
+            tag::U8 => Value::U8(c.u8()?),
+            tag::S8 => Value::S8(i8::from_le_bytes(c.arr()?)),
+            tag::U16 => Value::U16(u16::from_le_bytes(c.arr()?)),
+            tag::S16 => Value::S16(i16::from_le_bytes(c.arr()?)),
+            tag::U32 => Value::U32(u32::from_le_bytes(c.arr()?)),
+            tag::S32 => Value::S32(i32::from_le_bytes(c.arr()?)),
+            tag::F32 => Value::F32(f32::from_bits(u32::from_le_bytes(c.arr()?))),
+            tag::U64 => Value::U64(u64::from_le_bytes(c.arr()?)),
+            tag::S64 => Value::S64(i64::from_le_bytes(c.arr()?)),
+            tag::F64 => Value::F64(f64::from_bits(u64::from_le_bytes(c.arr()?))),
+            tag::FLAGS => Value::Flags(u64::from_le_bytes(c.arr()?)),
+            tag::CHAR => {
+                let x = c.u32()?;
+                Value::Char(char::from_u32(x).ok_or_else(|| c.err(format!("Invalid char scalar at node {i}")))?)
+            }
+            tag::STRING => {
+                let len = c.u32()? as usize;
+                let s = c.take(len)?;
+                Value::String(Str::from(utf8(s).ok_or_else(|| c.err("Invalid UTF-8".into()))?))
+            }
+            tag::ARRAY => array(&mut c)?,
+            _ => return self.open(c, n.kind).map(Start::Frame),
+        };
+        Ok(Start::Leaf(leaf))
+    }
+
+    /// Reads a container's fixed part and returns its frame.
+    fn open(&mut self, mut c: Cur<'a>, kind: u8) -> Result<Frame<'a>, DecodeError> {
+        let (shape, remaining) = match kind {
+            tag::LIST => {
+                let d = c.desc()?;
+                if d.len() == 1 && Kind::from_wire_tag(d[0]).and_then(Kind::fixed_width).is_some() {
+                    return Err(c.err("List node with primitive elem_type; expected Array node".into()));
+                }
+                (Shape::List(d), c.u32()?)
+            }
+            tag::TUPLE => (Shape::Tuple, c.u32()?),
+            tag::VARIANT => {
+                let tn = c.name("type name")?;
+                let cn = c.name("case name")?;
+                let tg = c.u32()?;
+                (Shape::Variant(tn, cn, tg), c.u32()?)
+            }
+            tag::RECORD => {
+                let tn = c.name("type name")?;
+                let k = c.u32()?;
+                // Each name takes at least 4 bytes: cap the reservation by what remains.
+                let mut names = Vec::with_capacity((k as usize).min((c.p.len() - c.at) / 4));
+                for _ in 0..k {
+                    names.push(Str::from(c.name("field name")?));
+                }
+                (Shape::Record(tn, names), k)
+            }
+            tag::OPTION => {
+                let d = c.desc()?;
+                let present = c.u8()? == 1;
+                (Shape::Option(d), present as u32)
+            }
+            tag::RESULT => {
+                let ok = c.desc()?;
+                let err = c.desc()?;
+                let tg = c.u32()?;
+                if c.u8()? != 1 {
+                    return Err(c.err("Result must have payload".into()));
+                }
+                (Shape::Result(ok, err, tg != 0), 1)
+            }
+            other => return Err(DecodeError::malformed(AbiError::InvalidTag(other), c.base, Some(c.node))),
+        };
+        Ok(Frame { cur: c, remaining, base: self.values.len(), shape })
+    }
+
+    /// Builds the finished container from the values its children left on the stack.
+    fn finish(&mut self, f: Frame<'a>) -> Value {
+        let kids = self.values.drain(f.base..);
+        match f.shape {
+            Shape::List(d) => Value::List(Box::new(List { elem_type: Type::from_checked(d), items: kids.collect() })),
+            Shape::Tuple => Value::Tuple(Seq(kids.collect())),
+            Shape::Variant(tn, cn, tg) => Value::Variant(Box::new(Variant {
+                type_name: Str::from(tn),
+                case_name: Str::from(cn),
+                tag: u64::from(tg),
+                payload: kids.collect::<SmallVec<[Value; 2]>>(),
+            })),
+            Shape::Record(tn, names) => {
+                Value::Record(Box::new(Record { type_name: Str::from(tn), names, values: kids.collect() }))
+            }
+            Shape::Option(d) => {
+                Value::Option(Box::new(OptionValue { inner_type: Type::from_checked(d), value: kids.last() }))
+            }
+            Shape::Result(ok, err, is_err) => {
+                let value = kids.last().unwrap_or_else(Value::unit);
+                Value::Result(Box::new(ResultValue {
+                    ok_type: Type::from_checked(ok),
+                    err_type: Type::from_checked(err),
+                    is_err,
+                    value,
+                }))
+            }
+        }
+    }
+}
+
+/// Decodes an Array node (already validated in phase B) into a typed list.
+fn array(c: &mut Cur<'_>) -> Result<Value, DecodeError> {
+    let d = c.desc()?;
+    let k = c.u32()? as usize;
+    let kind = Kind::from_wire_tag(d[0]).unwrap_or(Kind::U8);
+    let w = kind.fixed_width().unwrap_or(1);
+    let data = c.take(k * w)?;
+    let mut items = Vec::with_capacity(k);
+    macro_rules! unpack {
+        ($n:literal, |$a:ident| $e:expr) => {
+            items.extend(data.chunks_exact($n).map(|ch| {
+                let mut $a = [0u8; $n];
+                $a.copy_from_slice(ch);
+                $e
+            }))
+        };
+    }
+    match kind {
+        Kind::Bool => items.extend(data.iter().map(|&x| Value::Bool(x != 0))),
+        Kind::U8 => items.extend(data.iter().map(|&x| Value::U8(x))),
+        Kind::S8 => items.extend(data.iter().map(|&x| Value::S8(x as i8))),
+        Kind::U16 => unpack!(2, |a| Value::U16(u16::from_le_bytes(a))),
+        Kind::S16 => unpack!(2, |a| Value::S16(i16::from_le_bytes(a))),
+        Kind::U32 => unpack!(4, |a| Value::U32(u32::from_le_bytes(a))),
+        Kind::S32 => unpack!(4, |a| Value::S32(i32::from_le_bytes(a))),
+        Kind::F32 => unpack!(4, |a| Value::F32(f32::from_bits(u32::from_le_bytes(a)))),
+        Kind::U64 => unpack!(8, |a| Value::U64(u64::from_le_bytes(a))),
+        Kind::S64 => unpack!(8, |a| Value::S64(i64::from_le_bytes(a))),
+        Kind::F64 => unpack!(8, |a| Value::F64(f64::from_bits(u64::from_le_bytes(a)))),
+        Kind::Flags => unpack!(8, |a| Value::Flags(u64::from_le_bytes(a))),
+        Kind::Char => {
+            for ch in data.chunks_exact(4) {
+                let x = u32::from_le_bytes([ch[0], ch[1], ch[2], ch[3]]);
+                items.push(Value::Char(char::from_u32(x).ok_or_else(|| c.err("Invalid char in array".into()))?));
+            }
+        }
+        _ => {}
+    }
+    c.trailing()?;
+    Ok(Value::List(Box::new(List { elem_type: Type::from_checked(d), items })))
+}

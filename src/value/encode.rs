@@ -1,0 +1,270 @@
+//! CGRF v2 encoder (spec §2.6): post-order nodes, byte-identical to packr-abi 0.5.4.
+
+use super::error::{AbiError, EncodeError};
+use super::model::Value;
+use super::types::{Kind, tag};
+
+const MIXED_LIST: &str = "List with primitive elem_type contains non-matching items; fix the elem_type or the items";
+
+/// Encodes `v` as CGRF v2 bytes.
+pub fn encode(v: &Value) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    encode_into(v, &mut out)?;
+    Ok(out)
+}
+
+/// Appends the CGRF encoding of `v` to `out`. On error `out` is left at its original length.
+pub fn encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    let start = out.len();
+    let r = Encoder { out, start, count: 0 }.run(v);
+    if r.is_err() {
+        out.truncate(start);
+    }
+    r
+}
+
+/// `root.2.0`: the child indices leading to the value being written.
+fn value_path(frames: &[(&Value, usize)]) -> String {
+    let mut p = String::from("root");
+    for (_, next) in frames {
+        p.push_str(&format!(".{}", next.saturating_sub(1)));
+    }
+    p
+}
+
+struct Encoder<'o> {
+    out: &'o mut Vec<u8>,
+    start: usize,
+    count: u64,
+}
+
+fn len32(n: usize, what: &str, path: impl FnOnce() -> String) -> Result<u32, EncodeError> {
+    u32::try_from(n).map_err(|_| EncodeError {
+        abi: AbiError::InvalidEncoding(format!("{what} of {n} does not fit CGRF's 32-bit length")),
+        path: path(),
+    })
+}
+
+impl Encoder<'_> {
+    fn run(mut self, root: &Value) -> Result<(), EncodeError> {
+        self.out.reserve(64);
+        self.out.extend_from_slice(b"CGRF");
+        self.out.extend_from_slice(&2u16.to_le_bytes());
+        self.out.extend_from_slice(&0u16.to_le_bytes());
+        self.out.extend_from_slice(&[0; 8]); // node_count and root, patched below
+
+        // Frames hold a container and the index of its next child; finished child node
+        // indices wait on `ids` until their parent is written.
+        let mut frames: Vec<(&Value, usize)> = Vec::new();
+        let mut ids: Vec<u32> = Vec::new();
+        let id = self.visit(root, &mut frames)?;
+        if let Some(id) = id {
+            ids.push(id);
+        }
+        while let Some((v, next)) = frames.last_mut() {
+            let kids = v.children();
+            if *next < kids.len() {
+                let child = &kids[*next];
+                *next += 1;
+                if let Some(id) = self.visit(child, &mut frames)? {
+                    ids.push(id);
+                }
+                continue;
+            }
+            let v = *v;
+            let n = kids.len();
+            let first = ids.len() - n;
+            let id = self.container(v, &ids[first..], &frames)?;
+            ids.truncate(first);
+            frames.pop();
+            ids.push(id);
+        }
+        let count = len32(self.count as usize, "node count", || "root".into())?;
+        let root_id = count.wrapping_sub(1);
+        let h = self.start + 8;
+        self.out[h..h + 4].copy_from_slice(&count.to_le_bytes());
+        self.out[h + 4..h + 8].copy_from_slice(&root_id.to_le_bytes());
+        Ok(())
+    }
+
+    fn node_header(&mut self, kind: u8, len: usize, path: impl FnOnce() -> String) -> Result<u32, EncodeError> {
+        let len = len32(len, "node payload", path)?;
+        self.out.push(kind);
+        self.out.extend_from_slice(&[0, 0, 0]);
+        self.out.extend_from_slice(&len.to_le_bytes());
+        let id = self.count as u32;
+        self.count += 1;
+        Ok(id)
+    }
+
+    /// Writes a leaf (or an Array) and returns its node index, or pushes a container frame
+    /// and returns None.
+    fn visit<'v>(
+        &mut self,
+        v: &'v Value,
+        frames: &mut Vec<(&'v Value, usize)>,
+    ) -> Result<Option<u32>, EncodeError> {
+        let p = || value_path(frames);
+        let o = &mut *self;
+        let id = match v {
+            Value::Bool(x) => {
+                let id = o.node_header(tag::BOOL, 1, p)?;
+                o.out.push(*x as u8);
+                id
+            }
+            Value::U8(x) => o.fixed(tag::U8, &x.to_le_bytes(), p)?,
+            Value::S8(x) => o.fixed(tag::S8, &x.to_le_bytes(), p)?,
+            Value::U16(x) => o.fixed(tag::U16, &x.to_le_bytes(), p)?,
+            Value::S16(x) => o.fixed(tag::S16, &x.to_le_bytes(), p)?,
+            Value::U32(x) => o.fixed(tag::U32, &x.to_le_bytes(), p)?,
+            Value::S32(x) => o.fixed(tag::S32, &x.to_le_bytes(), p)?,
+            Value::U64(x) => o.fixed(tag::U64, &x.to_le_bytes(), p)?,
+            Value::S64(x) => o.fixed(tag::S64, &x.to_le_bytes(), p)?,
+            Value::F32(x) => o.fixed(tag::F32, &x.to_bits().to_le_bytes(), p)?,
+            Value::F64(x) => o.fixed(tag::F64, &x.to_bits().to_le_bytes(), p)?,
+            Value::Char(x) => o.fixed(tag::CHAR, &(*x as u32).to_le_bytes(), p)?,
+            Value::Flags(x) => o.fixed(tag::FLAGS, &x.to_le_bytes(), p)?,
+            Value::String(s) => {
+                let n = len32(s.len(), "string length", p)?;
+                let id = o.node_header(tag::STRING, 4 + s.len(), p)?;
+                o.out.extend_from_slice(&n.to_le_bytes());
+                o.out.extend_from_slice(s.as_bytes());
+                id
+            }
+            Value::List(l) => match l.elem_type.fixed_width() {
+                Some(w) => o.array(l.elem_type.kind(), w, &l.items, p)?,
+                None => {
+                    if l.items.is_empty() {
+                        o.container(v, &[], frames)?
+                    } else {
+                        frames.push((v, 0));
+                        return Ok(None);
+                    }
+                }
+            },
+            other => {
+                if other.children().is_empty() {
+                    o.container(v, &[], frames)?
+                } else {
+                    frames.push((v, 0));
+                    return Ok(None);
+                }
+            }
+        };
+        Ok(Some(id))
+    }
+
+    fn fixed(&mut self, t: u8, bytes: &[u8], p: impl FnOnce() -> String) -> Result<u32, EncodeError> {
+        let id = self.node_header(t, bytes.len(), p)?;
+        self.out.extend_from_slice(bytes);
+        Ok(id)
+    }
+
+    fn array(&mut self, kind: Kind, w: usize, items: &[Value], p: impl Fn() -> String) -> Result<u32, EncodeError> {
+        let n = len32(items.len(), "list length", &p)?;
+        let id = self.node_header(tag::ARRAY, 5 + w * items.len(), &p)?;
+        self.out.push(kind.wire_tag());
+        self.out.extend_from_slice(&n.to_le_bytes());
+        self.out.reserve(w * items.len());
+        macro_rules! pack {
+            ($variant:ident, $x:ident => $bytes:expr) => {
+                for it in items {
+                    match it {
+                        Value::$variant($x) => self.out.extend_from_slice(&$bytes),
+                        _ => return Err(EncodeError { abi: AbiError::InvalidEncoding(MIXED_LIST.into()), path: p() }),
+                    }
+                }
+            };
+        }
+        match kind {
+            Kind::Bool => pack!(Bool, x => [*x as u8]),
+            Kind::U8 => pack!(U8, x => [*x]),
+            Kind::S8 => pack!(S8, x => x.to_le_bytes()),
+            Kind::U16 => pack!(U16, x => x.to_le_bytes()),
+            Kind::S16 => pack!(S16, x => x.to_le_bytes()),
+            Kind::U32 => pack!(U32, x => x.to_le_bytes()),
+            Kind::S32 => pack!(S32, x => x.to_le_bytes()),
+            Kind::F32 => pack!(F32, x => x.to_bits().to_le_bytes()),
+            Kind::Char => pack!(Char, x => (*x as u32).to_le_bytes()),
+            Kind::U64 => pack!(U64, x => x.to_le_bytes()),
+            Kind::S64 => pack!(S64, x => x.to_le_bytes()),
+            Kind::F64 => pack!(F64, x => x.to_bits().to_le_bytes()),
+            Kind::Flags => pack!(Flags, x => x.to_le_bytes()),
+            _ => {}
+        }
+        Ok(id)
+    }
+
+    /// Writes a container node whose children have node indices `kids`.
+    fn container(
+        &mut self,
+        v: &Value,
+        kids: &[u32],
+        frames: &[(&Value, usize)],
+    ) -> Result<u32, EncodeError> {
+        let p = || value_path(frames);
+        let nk = len32(kids.len(), "child count", p)?;
+        let id = match v {
+            Value::List(l) => {
+                let t = l.elem_type.wire_bytes();
+                let id = self.node_header(tag::LIST, t.len() + 4 + 4 * kids.len(), p)?;
+                self.out.extend_from_slice(t);
+                self.out.extend_from_slice(&nk.to_le_bytes());
+                id
+            }
+            Value::Tuple(_) => {
+                let id = self.node_header(tag::TUPLE, 4 + 4 * kids.len(), p)?;
+                self.out.extend_from_slice(&nk.to_le_bytes());
+                id
+            }
+            Value::Option(o) => {
+                let t = o.inner_type.wire_bytes();
+                let id = self.node_header(tag::OPTION, t.len() + 1 + 4 * kids.len(), p)?;
+                self.out.extend_from_slice(t);
+                self.out.push(if kids.is_empty() { 0 } else { 1 });
+                id
+            }
+            Value::Result(r) => {
+                let (ok, err) = (r.ok_type.wire_bytes(), r.err_type.wire_bytes());
+                let id = self.node_header(tag::RESULT, ok.len() + err.len() + 5 + 4 * kids.len(), p)?;
+                self.out.extend_from_slice(ok);
+                self.out.extend_from_slice(err);
+                self.out.extend_from_slice(&(r.is_err as u32).to_le_bytes());
+                self.out.push(1);
+                id
+            }
+            Value::Record(r) => {
+                let names: usize = r.names.iter().map(|n| 4 + n.len()).sum();
+                let id = self.node_header(tag::RECORD, 4 + r.type_name.len() + 4 + names + 4 * kids.len(), p)?;
+                self.name(&r.type_name, p)?;
+                self.out.extend_from_slice(&nk.to_le_bytes());
+                for n in &r.names {
+                    self.name(n, p)?;
+                }
+                id
+            }
+            Value::Variant(x) => {
+                let len = 4 + x.type_name.len() + 4 + x.case_name.len() + 8 + 4 * kids.len();
+                let id = self.node_header(tag::VARIANT, len, p)?;
+                self.name(&x.type_name, p)?;
+                self.name(&x.case_name, p)?;
+                // Upstream casts the usize tag to u32 without a check (spec §2.6 rule 7).
+                self.out.extend_from_slice(&(x.tag as u32).to_le_bytes());
+                self.out.extend_from_slice(&nk.to_le_bytes());
+                id
+            }
+            _ => return Err(EncodeError { abi: AbiError::InvalidEncoding("not a container".into()), path: p() }),
+        };
+        for k in kids {
+            self.out.extend_from_slice(&k.to_le_bytes());
+        }
+        Ok(id)
+    }
+
+    fn name(&mut self, s: &str, p: impl FnOnce() -> String) -> Result<(), EncodeError> {
+        let n = len32(s.len(), "name length", p)?;
+        self.out.extend_from_slice(&n.to_le_bytes());
+        self.out.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
