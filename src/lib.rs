@@ -1,4 +1,4 @@
 //! libpackr: host packr WebAssembly packages from C.
-pub mod value;
-pub mod runtime;
 pub mod ffi;
+pub mod runtime;
+pub mod value;

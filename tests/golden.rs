@@ -27,7 +27,10 @@ fn vectors() -> Vec<Vector> {
 
 fn unhex(s: &str) -> Vec<u8> {
     assert!(s.len() % 2 == 0, "odd hex length");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 fn hex(b: &[u8]) -> String {
@@ -41,16 +44,32 @@ fn category(v: &Vector) -> &str {
 #[test]
 fn shared_copy_is_current() {
     // When the shared spec folder is beside the checkout, our copy must equal it.
-    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/golden-vectors.txt");
+    let shared = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/spec/golden-vectors.txt"
+    );
     if let Ok(s) = std::fs::read_to_string(shared) {
-        assert_eq!(s, include_str!("data/golden-vectors.txt"), "tests/data copy is stale");
+        assert_eq!(
+            s,
+            include_str!("data/golden-vectors.txt"),
+            "tests/data copy is stale"
+        );
     }
 }
 
 #[test]
 fn file_has_every_category() {
     let vs = vectors();
-    for c in ["valid", "lossy", "big", "encode-error", "decode", "invalid", "invalid-with-limits", "meta"] {
+    for c in [
+        "valid",
+        "lossy",
+        "big",
+        "encode-error",
+        "decode",
+        "invalid",
+        "invalid-with-limits",
+        "meta",
+    ] {
         assert!(vs.iter().any(|v| category(v) == c), "no {c} vectors");
     }
     assert!(vs.len() >= 130, "only {} vectors", vs.len());
@@ -84,10 +103,17 @@ fn decode_only_vectors_are_accepted() {
 fn invalid_vectors_give_the_exact_upstream_error() {
     let mut n = 0;
     for v in vectors().iter().filter(|v| category(v) == "invalid") {
-        let err = decode(&unhex(&v.hex)).err().unwrap_or_else(|| panic!("{} decoded", v.name));
+        let err = decode(&unhex(&v.hex))
+            .err()
+            .unwrap_or_else(|| panic!("{} decoded", v.name));
         assert_eq!(format!("{:?}", err.abi), v.detail, "{}", v.name);
         // Our own message names a place.
-        assert!(err.to_string().contains("byte offset"), "{}: {}", v.name, err);
+        assert!(
+            err.to_string().contains("byte offset"),
+            "{}: {}",
+            v.name,
+            err
+        );
         n += 1;
     }
     assert!(n >= 40);
@@ -95,10 +121,20 @@ fn invalid_vectors_give_the_exact_upstream_error() {
 
 #[test]
 fn invalid_with_limits_vector() {
-    for v in vectors().iter().filter(|v| category(v) == "invalid-with-limits") {
+    for v in vectors()
+        .iter()
+        .filter(|v| category(v) == "invalid-with-limits")
+    {
         let bytes = unhex(&v.hex);
-        assert!(decode(&bytes).is_ok(), "{} must decode with default limits", v.name);
-        let limits = Limits { max_nodes: 1, ..Limits::default() };
+        assert!(
+            decode(&bytes).is_ok(),
+            "{} must decode with default limits",
+            v.name
+        );
+        let limits = Limits {
+            max_nodes: 1,
+            ..Limits::default()
+        };
         let err = decode_with_limits(&bytes, &limits).unwrap_err();
         assert_eq!(format!("{:?}", err.abi), v.detail);
         assert!(err.limit);
@@ -107,7 +143,10 @@ fn invalid_with_limits_vector() {
 
 #[test]
 fn lossy_variant_tag_truncates_like_upstream() {
-    let v = vectors().into_iter().find(|v| category(v) == "lossy").unwrap();
+    let v = vectors()
+        .into_iter()
+        .find(|v| category(v) == "lossy")
+        .unwrap();
     let value = Value::variant("t", "c", (1u64 << 32) + 5, vec![]);
     assert_eq!(hex(&encode(&value).unwrap()), v.hex);
     let back = decode(&unhex(&v.hex)).unwrap();
@@ -118,17 +157,29 @@ fn lossy_variant_tag_truncates_like_upstream() {
 #[test]
 fn encode_error_vectors() {
     let cases = [
-        ("encode-error/list_s32_with_string_item", Value::list(Type::s32(), vec![Value::S32(1), Value::string("x")])),
-        ("encode-error/list_u8_with_s32_item", Value::list(Type::u8(), vec![Value::S32(1)])),
+        (
+            "encode-error/list_s32_with_string_item",
+            Value::list(Type::s32(), vec![Value::S32(1), Value::string("x")]),
+        ),
+        (
+            "encode-error/list_u8_with_s32_item",
+            Value::list(Type::u8(), vec![Value::S32(1)]),
+        ),
     ];
     let vs = vectors();
     for (name, value) in cases {
-        let v = vs.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("{name} missing"));
+        let v = vs
+            .iter()
+            .find(|v| v.name == name)
+            .unwrap_or_else(|| panic!("{name} missing"));
         let (val, err) = v.detail.split_once(" => ").unwrap();
         assert_eq!(debug_string(&value), val);
         assert_eq!(format!("{:?}", encode(&value).unwrap_err().abi), err);
     }
-    assert_eq!(vs.iter().filter(|v| category(v) == "encode-error").count(), 2);
+    assert_eq!(
+        vs.iter().filter(|v| category(v) == "encode-error").count(),
+        2
+    );
 }
 
 fn big_value(name: &str) -> Value {
@@ -148,10 +199,16 @@ fn big_value(name: &str) -> Value {
             v
         }
         "big/wide_list_s64_10000" => Value::list(Type::s64(), (0..10000).map(Value::S64).collect()),
-        "big/wide_list_string_10000" => {
-            Value::list(Type::string(), (0..10000).map(|i| Value::string(&format!("s{i}"))).collect())
-        }
-        "big/blob_u8_100000" => Value::list(Type::u8(), (0..100000).map(|i| Value::U8((i % 251) as u8)).collect()),
+        "big/wide_list_string_10000" => Value::list(
+            Type::string(),
+            (0..10000)
+                .map(|i| Value::string(&format!("s{i}")))
+                .collect(),
+        ),
+        "big/blob_u8_100000" => Value::list(
+            Type::u8(),
+            (0..100000).map(|i| Value::U8((i % 251) as u8)).collect(),
+        ),
         "big/string_70000_a" => Value::string(&"a".repeat(70000)),
         other => panic!("no builder for {other}"),
     }
@@ -159,7 +216,13 @@ fn big_value(name: &str) -> Value {
 
 fn check_summary(summary: &str, bytes: &[u8], name: &str) {
     let mut fields = summary.split(';');
-    let len: usize = fields.next().unwrap().strip_prefix("len=").unwrap().parse().unwrap();
+    let len: usize = fields
+        .next()
+        .unwrap()
+        .strip_prefix("len=")
+        .unwrap()
+        .parse()
+        .unwrap();
     let sha = fields.next().unwrap().strip_prefix("sha256=").unwrap();
     let first = fields.next().unwrap().strip_prefix("first64=").unwrap();
     assert_eq!(bytes.len(), len, "{name} length");
@@ -183,7 +246,10 @@ fn big_vectors_match_length_and_sha256() {
 
 #[test]
 fn metadata_blob_decodes_and_roundtrips() {
-    let v = vectors().into_iter().find(|v| category(v) == "meta").unwrap();
+    let v = vectors()
+        .into_iter()
+        .find(|v| category(v) == "meta")
+        .unwrap();
     let bytes = unhex(include_str!("data/golden-metadata.hex").trim());
     check_summary(&v.hex, &bytes, &v.name);
     let value = decode(&bytes).unwrap();

@@ -10,6 +10,7 @@ use super::error::{AbiError, DecodeError};
 use super::model::{List, OptionValue, Record, ResultValue, Seq, Str, Value, Variant};
 use super::types::{DescError, Kind, Type, scan_desc, tag};
 use smallvec::SmallVec;
+use thin_vec::ThinVec;
 
 /// Decoder limits. `Limits::default()` matches packr-abi 0.5.4 (16 MiB, 1,000,000 nodes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +32,11 @@ const COMPAT_MAX_SEQUENCE: u64 = 1_000_000;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: DEFAULT_MAX_BYTES, max_nodes: DEFAULT_MAX_NODES, max_depth: DEFAULT_MAX_DEPTH }
+        Limits {
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_nodes: DEFAULT_MAX_NODES,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
     }
 }
 
@@ -40,15 +45,31 @@ impl Limits {
     pub fn with_defaults(max_bytes: u64, max_nodes: u64, max_depth: u64) -> Limits {
         let d = Limits::default();
         Limits {
-            max_bytes: if max_bytes == 0 { d.max_bytes } else { max_bytes },
-            max_nodes: if max_nodes == 0 { d.max_nodes } else { max_nodes },
-            max_depth: if max_depth == 0 { d.max_depth } else { max_depth },
+            max_bytes: if max_bytes == 0 {
+                d.max_bytes
+            } else {
+                max_bytes
+            },
+            max_nodes: if max_nodes == 0 {
+                d.max_nodes
+            } else {
+                max_nodes
+            },
+            max_depth: if max_depth == 0 {
+                d.max_depth
+            } else {
+                max_depth
+            },
         }
     }
 
     /// Per-node payload cap: upstream's 8 MiB, or `max_bytes` when that was raised.
     fn max_payload(&self) -> u64 {
-        if self.max_bytes > DEFAULT_MAX_BYTES { self.max_bytes } else { COMPAT_MAX_PAYLOAD }
+        if self.max_bytes > DEFAULT_MAX_BYTES {
+            self.max_bytes
+        } else {
+            COMPAT_MAX_PAYLOAD
+        }
     }
 
     /// Tuple and Array count cap: upstream's 1,000,000, or more when the limits were raised.
@@ -68,10 +89,16 @@ pub fn decode(bytes: &[u8]) -> Result<Value, DecodeError> {
 
 /// Decodes CGRF bytes with explicit limits.
 pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
-    let table = frame(bytes, limits)?;
-    validate(bytes, &table, limits)?;
-    Decoder::new(bytes, &table, limits).run()
+    let run = || -> DResult<Value> {
+        let table = frame(bytes, limits)?;
+        validate(bytes, &table, limits)?;
+        Decoder::new(bytes, &table, limits).run()
+    };
+    run().map_err(|e| *e)
 }
+
+/// Errors travel boxed inside the decoder so that the hot `Result`s stay small.
+type DResult<T> = Result<T, Box<DecodeError>>;
 
 #[derive(Clone, Copy)]
 struct NodeRef {
@@ -85,32 +112,61 @@ struct Table {
     root: u32,
 }
 
-fn short(need: usize, have: usize, offset: usize, node: Option<u32>) -> DecodeError {
-    DecodeError::malformed(AbiError::BufferTooSmall { need, have }, offset, node)
+#[cold]
+fn short(need: usize, have: usize, offset: usize, node: Option<u32>) -> Box<DecodeError> {
+    Box::new(DecodeError::malformed(
+        AbiError::BufferTooSmall { need, have },
+        offset,
+        node,
+    ))
 }
 
-fn invalid(msg: String, offset: usize, node: Option<u32>) -> DecodeError {
-    DecodeError::malformed(AbiError::InvalidEncoding(msg), offset, node)
+#[cold]
+fn invalid(msg: String, offset: usize, node: Option<u32>) -> Box<DecodeError> {
+    Box::new(DecodeError::malformed(
+        AbiError::InvalidEncoding(msg),
+        offset,
+        node,
+    ))
+}
+
+#[cold]
+fn limit(msg: &str, detail: String, offset: usize, node: Option<u32>) -> Box<DecodeError> {
+    Box::new(DecodeError::limit(msg, detail, offset, node))
+}
+
+#[cold]
+fn bad_tag(t: u8, offset: usize, node: Option<u32>) -> Box<DecodeError> {
+    Box::new(DecodeError::malformed(
+        AbiError::InvalidTag(t),
+        offset,
+        node,
+    ))
 }
 
 fn utf8(b: &[u8]) -> Option<&str> {
-    if b.len() < 64 { std::str::from_utf8(b).ok() } else { simdutf8::basic::from_utf8(b).ok() }
+    if b.len() < 64 {
+        std::str::from_utf8(b).ok()
+    } else {
+        simdutf8::basic::from_utf8(b).ok()
+    }
 }
 
 /// Phase A: header and node framing (byte offsets are absolute here).
-fn frame(b: &[u8], limits: &Limits) -> Result<Table, DecodeError> {
+fn frame(b: &[u8], limits: &Limits) -> DResult<Table> {
     if b.len() as u64 > limits.max_bytes {
-        return Err(DecodeError::limit(
+        return Err(limit(
             "Buffer too large",
             format!("{} bytes, the limit is {}", b.len(), limits.max_bytes),
             0,
             None,
         ));
     }
-    let rd = |at: usize, n: usize| -> Result<&[u8], DecodeError> {
-        b.get(at..at + n).ok_or_else(|| short(at + n, b.len(), b.len().min(at), None))
+    let rd = |at: usize, n: usize| -> DResult<&[u8]> {
+        b.get(at..at + n)
+            .ok_or_else(|| short(at + n, b.len(), b.len().min(at), None))
     };
-    let u32at = |at: usize| -> Result<u32, DecodeError> {
+    let u32at = |at: usize| -> DResult<u32> {
         let s = rd(at, 4)?;
         Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
     };
@@ -124,7 +180,7 @@ fn frame(b: &[u8], limits: &Limits) -> Result<Table, DecodeError> {
     rd(6, 2)?; // flags, ignored
     let count = u32at(8)?;
     if u64::from(count) > limits.max_nodes {
-        return Err(DecodeError::limit(
+        return Err(limit(
             "Node count exceeds limit",
             format!("{count} nodes, the limit is {}", limits.max_nodes),
             8,
@@ -140,13 +196,13 @@ fn frame(b: &[u8], limits: &Limits) -> Result<Table, DecodeError> {
     for i in 0..count {
         let kind = rd(at, 1)?[0];
         if kind == 0 || kind > tag::ARRAY {
-            return Err(DecodeError::malformed(AbiError::InvalidTag(kind), at, Some(i)));
+            return Err(bad_tag(kind, at, Some(i)));
         }
         rd(at + 1, 1)?; // node flags, ignored
         rd(at + 2, 2)?; // reserved, ignored
         let len = u32at(at + 4)?;
         if u64::from(len) > max_payload {
-            return Err(DecodeError::limit(
+            return Err(limit(
                 "Payload too large",
                 format!("{len} bytes, the limit is {max_payload}"),
                 at + 4,
@@ -177,25 +233,38 @@ struct Cur<'a> {
 
 impl<'a> Cur<'a> {
     fn new(b: &'a [u8], n: &NodeRef, node: u32) -> Self {
-        Cur { p: &b[n.start..n.start + n.len as usize], at: 0, base: n.start, node }
+        Cur {
+            p: &b[n.start..n.start + n.len as usize],
+            at: 0,
+            base: n.start,
+            node,
+        }
     }
-    fn short(&self, need: usize) -> DecodeError {
-        short(need, self.p.len(), self.base + self.at.min(self.p.len()), Some(self.node))
+    fn short(&self, need: usize) -> Box<DecodeError> {
+        short(
+            need,
+            self.p.len(),
+            self.base + self.at.min(self.p.len()),
+            Some(self.node),
+        )
     }
-    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self.at.checked_add(n).ok_or_else(|| self.short(usize::MAX))?;
+    fn take(&mut self, n: usize) -> DResult<&'a [u8]> {
+        let end = self
+            .at
+            .checked_add(n)
+            .ok_or_else(|| self.short(usize::MAX))?;
         let s = self.p.get(self.at..end).ok_or_else(|| self.short(end))?;
         self.at = end;
         Ok(s)
     }
-    fn u8(&mut self) -> Result<u8, DecodeError> {
+    fn u8(&mut self) -> DResult<u8> {
         Ok(self.take(1)?[0])
     }
-    fn u32(&mut self) -> Result<u32, DecodeError> {
+    fn u32(&mut self) -> DResult<u32> {
         let s = self.take(4)?;
         Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
     }
-    fn arr<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    fn arr<const N: usize>(&mut self) -> DResult<[u8; N]> {
         let s = self.take(N)?;
         let mut a = [0u8; N];
         a.copy_from_slice(s);
@@ -204,17 +273,18 @@ impl<'a> Cur<'a> {
     fn here(&self) -> usize {
         self.base + self.at
     }
-    fn err(&self, msg: String) -> DecodeError {
+    #[cold]
+    fn err(&self, msg: String) -> Box<DecodeError> {
         invalid(msg, self.here(), Some(self.node))
     }
-    fn trailing(&self) -> Result<(), DecodeError> {
+    fn trailing(&self) -> DResult<()> {
         if self.at != self.p.len() {
             return Err(self.err(format!("Trailing payload bytes at node {}", self.node)));
         }
         Ok(())
     }
     /// Reads a type descriptor.
-    fn desc(&mut self) -> Result<&'a [u8], DecodeError> {
+    fn desc(&mut self) -> DResult<&'a [u8]> {
         let start = self.at;
         match scan_desc(self.p, start, true) {
             Ok(end) => {
@@ -222,20 +292,14 @@ impl<'a> Cur<'a> {
                 Ok(&self.p[start..end])
             }
             Err(DescError::Short { need, .. }) => Err(self.short(need)),
-            Err(DescError::Tag(t)) => Err(DecodeError::malformed(AbiError::InvalidTag(t), self.here(), Some(self.node))),
+            Err(DescError::Tag(t)) => Err(bad_tag(t, self.here(), Some(self.node))),
             Err(DescError::Utf8) => Err(self.err("Invalid UTF-8 in type name".into())),
         }
-    }
-    /// Reads a u32-length-prefixed UTF-8 name.
-    fn name(&mut self, what: &str) -> Result<&'a str, DecodeError> {
-        let n = self.u32()? as usize;
-        let s = self.take(n)?;
-        utf8(s).ok_or_else(|| self.err(format!("Invalid UTF-8 in {what}")))
     }
 }
 
 /// Phase B: per-node checks in index order, including unreachable nodes.
-fn validate(b: &[u8], t: &Table, limits: &Limits) -> Result<(), DecodeError> {
+fn validate(b: &[u8], t: &Table, limits: &Limits) -> DResult<()> {
     let count = t.nodes.len() as u64;
     let max_seq = limits.max_sequence();
     for (i, n) in t.nodes.iter().enumerate() {
@@ -285,7 +349,11 @@ fn validate(b: &[u8], t: &Table, limits: &Limits) -> Result<(), DecodeError> {
                 let d = c.desc()?;
                 let w = match (d, Kind::from_wire_tag(d[0]).and_then(Kind::fixed_width)) {
                     (&[_], Some(w)) => w,
-                    _ => return Err(c.err(format!("Non-primitive element type in Array at node {i}"))),
+                    _ => {
+                        return Err(
+                            c.err(format!("Non-primitive element type in Array at node {i}"))
+                        );
+                    }
                 };
                 let k = c.u32()?;
                 if u64::from(k) > max_seq {
@@ -301,7 +369,8 @@ fn validate(b: &[u8], t: &Table, limits: &Limits) -> Result<(), DecodeError> {
     Ok(())
 }
 
-fn seq_too_large(c: &Cur<'_>, i: u32, limits: &Limits) -> DecodeError {
+#[cold]
+fn seq_too_large(c: &Cur<'_>, i: u32, limits: &Limits) -> Box<DecodeError> {
     let mut e = c.err(format!("Sequence too large at node {i}"));
     e.limit = true;
     e.detail = Some(format!("the limit is {} items", limits.max_sequence()));
@@ -320,8 +389,8 @@ struct Frame<'a> {
 enum Shape<'a> {
     List(&'a [u8]),
     Tuple,
-    Record(&'a str, Vec<Str>),
-    Variant(&'a str, &'a str, u32),
+    Record(Str, Vec<Str>),
+    Variant(Str, Str, u32),
     Option(&'a [u8]),
     Result(&'a [u8], &'a [u8], bool),
 }
@@ -335,11 +404,35 @@ struct Decoder<'a> {
     values: Vec<Value>,
     nodes_out: u64,
     bytes_out: u64,
+    names: NameCache<'a>,
 }
 
-enum Start<'a> {
-    Leaf(Value),
-    Frame(Frame<'a>),
+/// Recently seen names: trees repeat a handful of type, case and field names, so a hit saves
+/// the UTF-8 check and the string construction.
+struct NameCache<'a> {
+    slots: [(&'a [u8], Str); 8],
+    next: usize,
+}
+
+impl<'a> NameCache<'a> {
+    fn new() -> Self {
+        NameCache {
+            slots: std::array::from_fn(|_| (&[][..], Str::const_new(""))),
+            next: 0,
+        }
+    }
+
+    fn get(&mut self, c: &mut Cur<'a>, what: &str) -> DResult<Str> {
+        let n = c.u32()? as usize;
+        let bytes = c.take(n)?;
+        if let Some((_, s)) = self.slots.iter().find(|(b, _)| *b == bytes) {
+            return Ok(s.clone());
+        }
+        let s = Str::from(utf8(bytes).ok_or_else(|| c.err(format!("Invalid UTF-8 in {what}")))?);
+        self.slots[self.next] = (bytes, s.clone());
+        self.next = (self.next + 1) % self.slots.len();
+        Ok(s)
+    }
 }
 
 impl<'a> Decoder<'a> {
@@ -353,36 +446,38 @@ impl<'a> Decoder<'a> {
             values: Vec::new(),
             nodes_out: 0,
             bytes_out: 0,
+            names: NameCache::new(),
         }
     }
 
-    fn run(mut self) -> Result<Value, DecodeError> {
-        let root = self.t.root;
-        match self.start(root, 12)? {
-            Start::Leaf(v) => return Ok(v),
-            Start::Frame(f) => {
-                self.on_path[root as usize] = true;
-                self.frames.push(f);
-            }
+    fn run(mut self) -> DResult<Value> {
+        if let Some(v) = self.start(self.t.root, 12)? {
+            return Ok(v);
         }
         loop {
-            let Some(top) = self.frames.last_mut() else { break };
+            let Some(top) = self.frames.last_mut() else {
+                break;
+            };
             if top.remaining > 0 {
                 top.remaining -= 1;
                 let at = top.cur.here();
                 let child = top.cur.u32()?;
                 if child as usize >= self.t.nodes.len() {
-                    return Err(invalid(format!("Node index {child} out of range"), at, Some(top.cur.node)));
+                    return Err(invalid(
+                        format!("Node index {child} out of range"),
+                        at,
+                        Some(top.cur.node),
+                    ));
                 }
                 if self.on_path[child as usize] {
-                    return Err(invalid("Cycle detected in graph buffer".into(), at, Some(top.cur.node)));
+                    return Err(invalid(
+                        "Cycle detected in graph buffer".into(),
+                        at,
+                        Some(top.cur.node),
+                    ));
                 }
-                match self.start(child, at)? {
-                    Start::Leaf(v) => self.values.push(v),
-                    Start::Frame(f) => {
-                        self.on_path[child as usize] = true;
-                        self.frames.push(f);
-                    }
+                if let Some(v) = self.start(child, at)? {
+                    self.values.push(v);
                 }
                 continue;
             }
@@ -398,30 +493,37 @@ impl<'a> Decoder<'a> {
         Err(invalid("internal decoder error".into(), 0, None))
     }
 
-    /// Counts a node against the limits, then decodes it (a leaf) or opens its frame.
-    fn start(&mut self, i: u32, ref_at: usize) -> Result<Start<'a>, DecodeError> {
+    /// Counts a node against the limits, then decodes it (a leaf, returned) or opens its frame
+    /// (pushed; returns None).
+    fn start(&mut self, i: u32, ref_at: usize) -> DResult<Option<Value>> {
         let n = self.t.nodes[i as usize];
         self.nodes_out += 1;
         self.bytes_out += 8 + u64::from(n.len);
         let depth = self.frames.len() as u64 + 1;
         if self.nodes_out > self.limits.max_nodes {
-            return Err(DecodeError::limit(
+            return Err(limit(
                 "Decoded value too large",
-                format!("more than {} nodes once shared nodes are expanded", self.limits.max_nodes),
+                format!(
+                    "more than {} nodes once shared nodes are expanded",
+                    self.limits.max_nodes
+                ),
                 ref_at,
                 Some(i),
             ));
         }
         if self.bytes_out > self.limits.max_bytes.saturating_add(16) {
-            return Err(DecodeError::limit(
+            return Err(limit(
                 "Decoded value too large",
-                format!("more than {} bytes once shared nodes are expanded", self.limits.max_bytes),
+                format!(
+                    "more than {} bytes once shared nodes are expanded",
+                    self.limits.max_bytes
+                ),
                 ref_at,
                 Some(i),
             ));
         }
         if depth > self.limits.max_depth {
-            return Err(DecodeError::limit(
+            return Err(limit(
                 "Nesting too deep",
                 format!("deeper than the limit of {} levels", self.limits.max_depth),
                 ref_at,
@@ -444,43 +546,58 @@ impl<'a> Decoder<'a> {
             tag::FLAGS => Value::Flags(u64::from_le_bytes(c.arr()?)),
             tag::CHAR => {
                 let x = c.u32()?;
-                Value::Char(char::from_u32(x).ok_or_else(|| c.err(format!("Invalid char scalar at node {i}")))?)
+                Value::Char(
+                    char::from_u32(x)
+                        .ok_or_else(|| c.err(format!("Invalid char scalar at node {i}")))?,
+                )
             }
             tag::STRING => {
                 let len = c.u32()? as usize;
                 let s = c.take(len)?;
-                Value::String(Str::from(utf8(s).ok_or_else(|| c.err("Invalid UTF-8".into()))?))
+                Value::String(Str::from(
+                    utf8(s).ok_or_else(|| c.err("Invalid UTF-8".into()))?,
+                ))
             }
             tag::ARRAY => array(&mut c)?,
-            _ => return self.open(c, n.kind).map(Start::Frame),
+            _ => {
+                self.open(c, n.kind)?;
+                self.on_path[i as usize] = true;
+                return Ok(None);
+            }
         };
-        Ok(Start::Leaf(leaf))
+        Ok(Some(leaf))
     }
 
-    /// Reads a container's fixed part and returns its frame.
-    fn open(&mut self, mut c: Cur<'a>, kind: u8) -> Result<Frame<'a>, DecodeError> {
+    /// Reads a container's fixed part and pushes its frame.
+    fn open(&mut self, mut c: Cur<'a>, kind: u8) -> DResult<()> {
         let (shape, remaining) = match kind {
             tag::LIST => {
                 let d = c.desc()?;
-                if d.len() == 1 && Kind::from_wire_tag(d[0]).and_then(Kind::fixed_width).is_some() {
-                    return Err(c.err("List node with primitive elem_type; expected Array node".into()));
+                if d.len() == 1
+                    && Kind::from_wire_tag(d[0])
+                        .and_then(Kind::fixed_width)
+                        .is_some()
+                {
+                    return Err(
+                        c.err("List node with primitive elem_type; expected Array node".into())
+                    );
                 }
                 (Shape::List(d), c.u32()?)
             }
             tag::TUPLE => (Shape::Tuple, c.u32()?),
             tag::VARIANT => {
-                let tn = c.name("type name")?;
-                let cn = c.name("case name")?;
+                let tn = self.names.get(&mut c, "type name")?;
+                let cn = self.names.get(&mut c, "case name")?;
                 let tg = c.u32()?;
                 (Shape::Variant(tn, cn, tg), c.u32()?)
             }
             tag::RECORD => {
-                let tn = c.name("type name")?;
+                let tn = self.names.get(&mut c, "type name")?;
                 let k = c.u32()?;
                 // Each name takes at least 4 bytes: cap the reservation by what remains.
                 let mut names = Vec::with_capacity((k as usize).min((c.p.len() - c.at) / 4));
                 for _ in 0..k {
-                    names.push(Str::from(c.name("field name")?));
+                    names.push(self.names.get(&mut c, "field name")?);
                 }
                 (Shape::Record(tn, names), k)
             }
@@ -498,29 +615,63 @@ impl<'a> Decoder<'a> {
                 }
                 (Shape::Result(ok, err, tg != 0), 1)
             }
-            other => return Err(DecodeError::malformed(AbiError::InvalidTag(other), c.base, Some(c.node))),
+            other => return Err(bad_tag(other, c.base, Some(c.node))),
         };
-        Ok(Frame { cur: c, remaining, base: self.values.len(), shape })
+        self.frames.push(Frame {
+            cur: c,
+            remaining,
+            base: self.values.len(),
+            shape,
+        });
+        Ok(())
     }
 
     /// Builds the finished container from the values its children left on the stack.
     fn finish(&mut self, f: Frame<'a>) -> Value {
+        if let Shape::Variant(type_name, case_name, tg) = f.shape {
+            // Small payloads skip the generic (slower) iterator collection.
+            let payload = match self.values.len() - f.base {
+                0 => SmallVec::new(),
+                1 => {
+                    let mut p = SmallVec::new();
+                    p.extend(self.values.pop());
+                    p
+                }
+                2 => match (self.values.pop(), self.values.pop()) {
+                    (Some(b), Some(a)) => SmallVec::from_buf([a, b]),
+                    _ => SmallVec::new(),
+                },
+                _ => self.values.drain(f.base..).collect(),
+            };
+            return Value::Variant(Box::new(Variant {
+                type_name,
+                case_name,
+                tag: u64::from(tg),
+                payload,
+            }));
+        }
         let kids = self.values.drain(f.base..);
         match f.shape {
-            Shape::List(d) => Value::List(Box::new(List { elem_type: Type::from_checked(d), items: kids.collect() })),
-            Shape::Tuple => Value::Tuple(Seq(kids.collect())),
-            Shape::Variant(tn, cn, tg) => Value::Variant(Box::new(Variant {
-                type_name: Str::from(tn),
-                case_name: Str::from(cn),
+            Shape::List(d) => Value::List(Box::new(List {
+                elem_type: Type::from_checked(d),
+                items: kids.collect(),
+            })),
+            Shape::Tuple => Value::Tuple(Seq(kids.collect::<ThinVec<Value>>())),
+            Shape::Variant(type_name, case_name, tg) => Value::Variant(Box::new(Variant {
+                type_name,
+                case_name,
                 tag: u64::from(tg),
                 payload: kids.collect::<SmallVec<[Value; 2]>>(),
             })),
-            Shape::Record(tn, names) => {
-                Value::Record(Box::new(Record { type_name: Str::from(tn), names, values: kids.collect() }))
-            }
-            Shape::Option(d) => {
-                Value::Option(Box::new(OptionValue { inner_type: Type::from_checked(d), value: kids.last() }))
-            }
+            Shape::Record(type_name, names) => Value::Record(Box::new(Record {
+                type_name,
+                names,
+                values: kids.collect(),
+            })),
+            Shape::Option(d) => Value::Option(Box::new(OptionValue {
+                inner_type: Type::from_checked(d),
+                value: kids.last(),
+            })),
             Shape::Result(ok, err, is_err) => {
                 let value = kids.last().unwrap_or_else(Value::unit);
                 Value::Result(Box::new(ResultValue {
@@ -535,7 +686,7 @@ impl<'a> Decoder<'a> {
 }
 
 /// Decodes an Array node (already validated in phase B) into a typed list.
-fn array(c: &mut Cur<'_>) -> Result<Value, DecodeError> {
+fn array(c: &mut Cur<'_>) -> DResult<Value> {
     let d = c.desc()?;
     let k = c.u32()? as usize;
     let kind = Kind::from_wire_tag(d[0]).unwrap_or(Kind::U8);
@@ -567,11 +718,16 @@ fn array(c: &mut Cur<'_>) -> Result<Value, DecodeError> {
         Kind::Char => {
             for ch in data.chunks_exact(4) {
                 let x = u32::from_le_bytes([ch[0], ch[1], ch[2], ch[3]]);
-                items.push(Value::Char(char::from_u32(x).ok_or_else(|| c.err("Invalid char in array".into()))?));
+                items.push(Value::Char(
+                    char::from_u32(x).ok_or_else(|| c.err("Invalid char in array".into()))?,
+                ));
             }
         }
         _ => {}
     }
     c.trailing()?;
-    Ok(Value::List(Box::new(List { elem_type: Type::from_checked(d), items })))
+    Ok(Value::List(Box::new(List {
+        elem_type: Type::from_checked(d),
+        items,
+    })))
 }

@@ -4,7 +4,8 @@ use super::error::{AbiError, EncodeError};
 use super::model::Value;
 use super::types::{Kind, tag};
 
-const MIXED_LIST: &str = "List with primitive elem_type contains non-matching items; fix the elem_type or the items";
+const MIXED_LIST: &str =
+    "List with primitive elem_type contains non-matching items; fix the elem_type or the items";
 
 /// Encodes `v` as CGRF v2 bytes.
 pub fn encode(v: &Value) -> Result<Vec<u8>, EncodeError> {
@@ -16,7 +17,12 @@ pub fn encode(v: &Value) -> Result<Vec<u8>, EncodeError> {
 /// Appends the CGRF encoding of `v` to `out`. On error `out` is left at its original length.
 pub fn encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     let start = out.len();
-    let r = Encoder { out, start, count: 0 }.run(v);
+    let r = Encoder {
+        out,
+        start,
+        count: 0,
+    }
+    .run(v);
     if r.is_err() {
         out.truncate(start);
     }
@@ -87,7 +93,12 @@ impl Encoder<'_> {
         Ok(())
     }
 
-    fn node_header(&mut self, kind: u8, len: usize, path: impl FnOnce() -> String) -> Result<u32, EncodeError> {
+    fn node_header(
+        &mut self,
+        kind: u8,
+        len: usize,
+        path: impl FnOnce() -> String,
+    ) -> Result<u32, EncodeError> {
         let len = len32(len, "node payload", path)?;
         self.out.push(kind);
         self.out.extend_from_slice(&[0, 0, 0]);
@@ -154,13 +165,24 @@ impl Encoder<'_> {
         Ok(Some(id))
     }
 
-    fn fixed(&mut self, t: u8, bytes: &[u8], p: impl FnOnce() -> String) -> Result<u32, EncodeError> {
+    fn fixed(
+        &mut self,
+        t: u8,
+        bytes: &[u8],
+        p: impl FnOnce() -> String,
+    ) -> Result<u32, EncodeError> {
         let id = self.node_header(t, bytes.len(), p)?;
         self.out.extend_from_slice(bytes);
         Ok(id)
     }
 
-    fn array(&mut self, kind: Kind, w: usize, items: &[Value], p: impl Fn() -> String) -> Result<u32, EncodeError> {
+    fn array(
+        &mut self,
+        kind: Kind,
+        w: usize,
+        items: &[Value],
+        p: impl Fn() -> String,
+    ) -> Result<u32, EncodeError> {
         let n = len32(items.len(), "list length", &p)?;
         let id = self.node_header(tag::ARRAY, 5 + w * items.len(), &p)?;
         self.out.push(kind.wire_tag());
@@ -171,7 +193,12 @@ impl Encoder<'_> {
                 for it in items {
                     match it {
                         Value::$variant($x) => self.out.extend_from_slice(&$bytes),
-                        _ => return Err(EncodeError { abi: AbiError::InvalidEncoding(MIXED_LIST.into()), path: p() }),
+                        _ => {
+                            return Err(EncodeError {
+                                abi: AbiError::InvalidEncoding(MIXED_LIST.into()),
+                                path: p(),
+                            });
+                        }
                     }
                 }
             };
@@ -226,7 +253,8 @@ impl Encoder<'_> {
             }
             Value::Result(r) => {
                 let (ok, err) = (r.ok_type.wire_bytes(), r.err_type.wire_bytes());
-                let id = self.node_header(tag::RESULT, ok.len() + err.len() + 5 + 4 * kids.len(), p)?;
+                let id =
+                    self.node_header(tag::RESULT, ok.len() + err.len() + 5 + 4 * kids.len(), p)?;
                 self.out.extend_from_slice(ok);
                 self.out.extend_from_slice(err);
                 self.out.extend_from_slice(&(r.is_err as u32).to_le_bytes());
@@ -235,7 +263,11 @@ impl Encoder<'_> {
             }
             Value::Record(r) => {
                 let names: usize = r.names.iter().map(|n| 4 + n.len()).sum();
-                let id = self.node_header(tag::RECORD, 4 + r.type_name.len() + 4 + names + 4 * kids.len(), p)?;
+                let id = self.node_header(
+                    tag::RECORD,
+                    4 + r.type_name.len() + 4 + names + 4 * kids.len(),
+                    p,
+                )?;
                 self.name(&r.type_name, p)?;
                 self.out.extend_from_slice(&nk.to_le_bytes());
                 for n in &r.names {
@@ -253,7 +285,12 @@ impl Encoder<'_> {
                 self.out.extend_from_slice(&nk.to_le_bytes());
                 id
             }
-            _ => return Err(EncodeError { abi: AbiError::InvalidEncoding("not a container".into()), path: p() }),
+            _ => {
+                return Err(EncodeError {
+                    abi: AbiError::InvalidEncoding("not a container".into()),
+                    path: p(),
+                });
+            }
         };
         for k in kids {
             self.out.extend_from_slice(&k.to_le_bytes());

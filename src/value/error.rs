@@ -7,18 +7,28 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AbiError {
     /// Never produced by the codec; kept for parity with upstream.
-    TypeMismatch { expected: String, got: String },
+    TypeMismatch {
+        expected: String,
+        got: String,
+    },
     InvalidEncoding(String),
-    BufferTooSmall { need: usize, have: usize },
+    BufferTooSmall {
+        need: usize,
+        have: usize,
+    },
     InvalidTag(u8),
 }
 
 impl fmt::Display for AbiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AbiError::TypeMismatch { expected, got } => write!(f, "type mismatch: expected {expected}, got {got}"),
+            AbiError::TypeMismatch { expected, got } => {
+                write!(f, "type mismatch: expected {expected}, got {got}")
+            }
             AbiError::InvalidEncoding(m) => f.write_str(m),
-            AbiError::BufferTooSmall { need, have } => write!(f, "input ends early: needs {need} bytes, has {have}"),
+            AbiError::BufferTooSmall { need, have } => {
+                write!(f, "input ends early: needs {need} bytes, has {have}")
+            }
             AbiError::InvalidTag(t) => write!(f, "unknown kind or type tag 0x{t:02x}"),
         }
     }
@@ -43,7 +53,14 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub(crate) fn malformed(abi: AbiError, offset: usize, node: Option<u32>) -> Self {
-        DecodeError { abi, limit: false, offset, node, relative_to_payload: node.is_some(), detail: None }
+        DecodeError {
+            abi,
+            limit: false,
+            offset,
+            node,
+            relative_to_payload: node.is_some(),
+            detail: None,
+        }
     }
 
     /// A limit error: `msg` is the upstream-compatible text, `detail` says which limit.
@@ -62,9 +79,10 @@ impl DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.abi, self.relative_to_payload, self.node) {
-            (AbiError::BufferTooSmall { need, have }, true, Some(n)) => {
-                write!(f, "node {n}'s payload ends early: needs {need} bytes, has {have}")?
-            }
+            (AbiError::BufferTooSmall { need, have }, true, Some(n)) => write!(
+                f,
+                "node {n}'s payload ends early: needs {need} bytes, has {have}"
+            )?,
             (abi, _, _) => write!(f, "{abi}")?,
         }
         if let Some(d) = &self.detail {

@@ -8,7 +8,9 @@ mod model;
 pub mod text;
 mod types;
 
-pub use decode::{DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Limits, decode, decode_with_limits};
+pub use decode::{
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Limits, decode, decode_with_limits,
+};
 pub use encode::{encode, encode_into};
 pub use error::{AbiError, DecodeError, EncodeError};
 pub use model::{List, OptionValue, Record, ResultValue, Seq, Str, Value, Variant, debug_string};

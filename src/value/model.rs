@@ -7,6 +7,7 @@ use super::types::{Kind, Type, tag};
 use smallvec::SmallVec;
 use std::fmt;
 use std::mem;
+use thin_vec::ThinVec;
 
 /// Names and strings: UTF-8, stored inline up to 24 bytes.
 pub type Str = compact_str::CompactString;
@@ -73,18 +74,18 @@ pub struct Variant {
     pub payload: SmallVec<[Value; 2]>,
 }
 
-/// The items of a tuple.
+/// The items of a tuple (a thin vector: one pointer wide, so a `Value` is 24 bytes).
 #[derive(Default)]
-pub struct Seq(pub Vec<Value>);
+pub struct Seq(pub ThinVec<Value>);
 
 impl std::ops::Deref for Seq {
-    type Target = Vec<Value>;
-    fn deref(&self) -> &Vec<Value> {
+    type Target = ThinVec<Value>;
+    fn deref(&self) -> &ThinVec<Value> {
         &self.0
     }
 }
 impl std::ops::DerefMut for Seq {
-    fn deref_mut(&mut self) -> &mut Vec<Value> {
+    fn deref_mut(&mut self) -> &mut ThinVec<Value> {
         &mut self.0
     }
 }
@@ -114,7 +115,7 @@ impl Drop for List {
 impl Drop for Seq {
     fn drop(&mut self) {
         if needs_deep_drop(&self.0) {
-            drop_all(mem::take(&mut self.0));
+            drop_all(self.0.drain(..).collect());
         }
     }
 }
@@ -215,19 +216,19 @@ impl Value {
             }
             Value::Record(r) => out.append(&mut r.values),
             Value::Variant(v) => out.extend(v.payload.drain(..)),
-            Value::Tuple(t) => out.append(&mut t.0),
+            Value::Tuple(t) => out.extend(t.0.drain(..)),
             _ => {}
         }
     }
 
     /// The unit value `Tuple([])`.
     pub fn unit() -> Value {
-        Value::Tuple(Seq(Vec::new()))
+        Value::Tuple(Seq(ThinVec::new()))
     }
 
     /// A tuple.
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Seq(items))
+        Value::Tuple(Seq(ThinVec::from(items)))
     }
 
     /// A list with the given element type.
@@ -242,7 +243,12 @@ impl Value {
 
     /// `Ok(value)` (is_err false) or `Err(value)`.
     pub fn result(ok_type: Type, err_type: Type, is_err: bool, value: Value) -> Value {
-        Value::Result(Box::new(ResultValue { ok_type, err_type, is_err, value }))
+        Value::Result(Box::new(ResultValue {
+            ok_type,
+            err_type,
+            is_err,
+            value,
+        }))
     }
 
     /// A record from (name, value) pairs.
@@ -253,7 +259,11 @@ impl Value {
             names.push(Str::from(n));
             values.push(v);
         }
-        Value::Record(Box::new(Record { type_name: Str::from(type_name), names, values }))
+        Value::Record(Box::new(Record {
+            type_name: Str::from(type_name),
+            names,
+            values,
+        }))
     }
 
     /// A variant case.
@@ -344,7 +354,9 @@ impl Value {
                 (Value::Result(x), Value::Result(y)) => {
                     x.ok_type == y.ok_type && x.err_type == y.err_type && x.is_err == y.is_err
                 }
-                (Value::Record(x), Value::Record(y)) => x.type_name == y.type_name && x.names == y.names,
+                (Value::Record(x), Value::Record(y)) => {
+                    x.type_name == y.type_name && x.names == y.names
+                }
                 (Value::Variant(x), Value::Variant(y)) => {
                     x.type_name == y.type_name && x.case_name == y.case_name && x.tag == y.tag
                 }
@@ -379,7 +391,12 @@ impl Value {
             Value::Flags(x) => Value::Flags(*x),
             Value::List(l) => Value::list(l.elem_type.clone(), Vec::new()),
             Value::Option(o) => Value::option(o.inner_type.clone(), None),
-            Value::Result(r) => Value::result(r.ok_type.clone(), r.err_type.clone(), r.is_err, Value::unit()),
+            Value::Result(r) => Value::result(
+                r.ok_type.clone(),
+                r.err_type.clone(),
+                r.is_err,
+                Value::unit(),
+            ),
             Value::Record(r) => Value::Record(Box::new(Record {
                 type_name: r.type_name.clone(),
                 names: r.names.clone(),
@@ -407,7 +424,7 @@ impl Value {
             }
             Value::Record(r) => r.values = kids,
             Value::Variant(v) => v.payload = SmallVec::from_vec(kids),
-            Value::Tuple(t) => t.0 = kids,
+            Value::Tuple(t) => t.0 = ThinVec::from(kids),
             _ => {}
         }
     }
@@ -443,7 +460,9 @@ impl Clone for Value {
                 continue;
             }
             let n = kids.len();
-            let Some((_, mut copy, _)) = frames.pop() else { break };
+            let Some((_, mut copy, _)) = frames.pop() else {
+                break;
+            };
             let kids = done.split_off(done.len() - n);
             copy.set_children(kids);
             if frames.is_empty() {
@@ -517,7 +536,10 @@ pub fn debug_string(v: &Value) -> String {
                 push_seq(&mut stack, &l.items, |v| Step::Val(v));
             }
             Value::Option(o) => {
-                out.push_str(&format!("Option {{ inner_type: {:?}, value: ", o.inner_type));
+                out.push_str(&format!(
+                    "Option {{ inner_type: {:?}, value: ",
+                    o.inner_type
+                ));
                 match &o.value {
                     None => out.push_str("None }"),
                     Some(x) => {
@@ -538,7 +560,10 @@ pub fn debug_string(v: &Value) -> String {
                 stack.push(Step::Val(&r.value));
             }
             Value::Record(r) => {
-                out.push_str(&format!("Record {{ type_name: {:?}, fields: [", r.type_name.as_str()));
+                out.push_str(&format!(
+                    "Record {{ type_name: {:?}, fields: [",
+                    r.type_name.as_str()
+                ));
                 stack.push(Step::Text("] }"));
                 let n = r.values.len();
                 for i in (0..n).rev() {
@@ -566,7 +591,11 @@ pub fn debug_string(v: &Value) -> String {
     }
     return out;
 
-    fn push_seq<'a>(stack: &mut Vec<Step<'a>>, kids: &'a [Value], f: impl Fn(&'a Value) -> Step<'a>) {
+    fn push_seq<'a>(
+        stack: &mut Vec<Step<'a>>,
+        kids: &'a [Value],
+        f: impl Fn(&'a Value) -> Step<'a>,
+    ) {
         for (i, k) in kids.iter().enumerate().rev() {
             stack.push(f(k));
             if i > 0 {
@@ -620,9 +649,21 @@ mod tests {
             r#"Record { type_name: "point", fields: [("x", S32(1)), ("y", S32(2))] }"#
         );
         let o = Value::option(Type::s32(), Some(Value::S32(7)));
-        assert_eq!(format!("{o:?}"), "Option { inner_type: S32, value: Some(S32(7)) }");
+        assert_eq!(
+            format!("{o:?}"),
+            "Option { inner_type: S32, value: Some(S32(7)) }"
+        );
         let r = Value::result(Type::s32(), Type::string(), true, Value::string("bad"));
-        assert_eq!(format!("{r:?}"), r#"Result { ok_type: S32, err_type: String, value: Err(String("bad")) }"#);
+        assert_eq!(
+            format!("{r:?}"),
+            r#"Result { ok_type: S32, err_type: String, value: Err(String("bad")) }"#
+        );
+    }
+
+    #[test]
+    fn value_is_three_words_and_variant_fits_a_fastbin() {
+        assert_eq!(mem::size_of::<Value>(), 24);
+        assert!(mem::size_of::<Variant>() <= 120);
     }
 
     #[test]

@@ -230,7 +230,10 @@ pub(crate) enum DescError {
 fn read_u32(b: &[u8], at: usize) -> Result<u32, DescError> {
     match b.get(at..at + 4) {
         Some(s) => Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]])),
-        None => Err(DescError::Short { need: at + 4, have: b.len() }),
+        None => Err(DescError::Short {
+            need: at + 4,
+            have: b.len(),
+        }),
     }
 }
 
@@ -243,7 +246,10 @@ pub(crate) fn scan_desc(b: &[u8], start: usize, check_utf8: bool) -> Result<usiz
     let mut pending: u64 = 1;
     while pending > 0 {
         pending -= 1;
-        let t = *b.get(at).ok_or(DescError::Short { need: at + 1, have: b.len() })?;
+        let t = *b.get(at).ok_or(DescError::Short {
+            need: at + 1,
+            have: b.len(),
+        })?;
         at += 1;
         match t {
             tag::LIST | tag::OPTION => pending += 1,
@@ -256,8 +262,14 @@ pub(crate) fn scan_desc(b: &[u8], start: usize, check_utf8: bool) -> Result<usiz
             tag::RECORD | tag::VARIANT => {
                 let n = read_u32(b, at)? as usize;
                 at += 4;
-                let end = at.checked_add(n).ok_or(DescError::Short { need: usize::MAX, have: b.len() })?;
-                let s = b.get(at..end).ok_or(DescError::Short { need: end, have: b.len() })?;
+                let end = at.checked_add(n).ok_or(DescError::Short {
+                    need: usize::MAX,
+                    have: b.len(),
+                })?;
+                let s = b.get(at..end).ok_or(DescError::Short {
+                    need: end,
+                    have: b.len(),
+                })?;
                 if check_utf8 && simdutf8::basic::from_utf8(s).is_err() {
                     return Err(DescError::Utf8);
                 }
@@ -293,20 +305,48 @@ impl Type {
         Type { bytes }
     }
 
-    pub fn bool() -> Type { Type::prim(tag::BOOL) }
-    pub fn u8() -> Type { Type::prim(tag::U8) }
-    pub fn u16() -> Type { Type::prim(tag::U16) }
-    pub fn u32() -> Type { Type::prim(tag::U32) }
-    pub fn u64() -> Type { Type::prim(tag::U64) }
-    pub fn s8() -> Type { Type::prim(tag::S8) }
-    pub fn s16() -> Type { Type::prim(tag::S16) }
-    pub fn s32() -> Type { Type::prim(tag::S32) }
-    pub fn s64() -> Type { Type::prim(tag::S64) }
-    pub fn f32() -> Type { Type::prim(tag::F32) }
-    pub fn f64() -> Type { Type::prim(tag::F64) }
-    pub fn char() -> Type { Type::prim(tag::CHAR) }
-    pub fn string() -> Type { Type::prim(tag::STRING) }
-    pub fn flags() -> Type { Type::prim(tag::FLAGS) }
+    pub fn bool() -> Type {
+        Type::prim(tag::BOOL)
+    }
+    pub fn u8() -> Type {
+        Type::prim(tag::U8)
+    }
+    pub fn u16() -> Type {
+        Type::prim(tag::U16)
+    }
+    pub fn u32() -> Type {
+        Type::prim(tag::U32)
+    }
+    pub fn u64() -> Type {
+        Type::prim(tag::U64)
+    }
+    pub fn s8() -> Type {
+        Type::prim(tag::S8)
+    }
+    pub fn s16() -> Type {
+        Type::prim(tag::S16)
+    }
+    pub fn s32() -> Type {
+        Type::prim(tag::S32)
+    }
+    pub fn s64() -> Type {
+        Type::prim(tag::S64)
+    }
+    pub fn f32() -> Type {
+        Type::prim(tag::F32)
+    }
+    pub fn f64() -> Type {
+        Type::prim(tag::F64)
+    }
+    pub fn char() -> Type {
+        Type::prim(tag::CHAR)
+    }
+    pub fn string() -> Type {
+        Type::prim(tag::STRING)
+    }
+    pub fn flags() -> Type {
+        Type::prim(tag::FLAGS)
+    }
 
     /// `list<elem>`.
     pub fn list(elem: Type) -> Type {
@@ -354,7 +394,8 @@ impl Type {
     }
 
     fn wrap(t: u8, inner: &[&Type]) -> Type {
-        let mut bytes = SmallVec::with_capacity(1 + inner.iter().map(|i| i.bytes.len()).sum::<usize>());
+        let mut bytes =
+            SmallVec::with_capacity(1 + inner.iter().map(|i| i.bytes.len()).sum::<usize>());
         bytes.push(t);
         for i in inner {
             bytes.extend_from_slice(&i.bytes);
@@ -365,14 +406,18 @@ impl Type {
     /// Builds a type from its wire bytes, which must hold exactly one valid descriptor.
     pub fn from_wire(b: &[u8]) -> Option<Type> {
         match scan_desc(b, 0, true) {
-            Ok(end) if end == b.len() => Some(Type { bytes: SmallVec::from_slice(b) }),
+            Ok(end) if end == b.len() => Some(Type {
+                bytes: SmallVec::from_slice(b),
+            }),
             _ => None,
         }
     }
 
     /// Builds a type from bytes already checked by `scan_desc`.
     pub(crate) fn from_checked(b: &[u8]) -> Type {
-        Type { bytes: SmallVec::from_slice(b) }
+        Type {
+            bytes: SmallVec::from_slice(b),
+        }
     }
 
     /// The canonical wire bytes of this descriptor.
@@ -383,12 +428,19 @@ impl Type {
     /// The kind this descriptor describes.
     pub fn kind(&self) -> Kind {
         // Every constructor guarantees a valid first byte.
-        self.bytes.first().and_then(|t| Kind::from_wire_tag(*t)).unwrap_or(Kind::Bool)
+        self.bytes
+            .first()
+            .and_then(|t| Kind::from_wire_tag(*t))
+            .unwrap_or(Kind::Bool)
     }
 
     /// Byte width in an Array node, if this is a fixed-width primitive.
     pub fn fixed_width(&self) -> Option<usize> {
-        if self.bytes.len() == 1 { self.kind().fixed_width() } else { None }
+        if self.bytes.len() == 1 {
+            self.kind().fixed_width()
+        } else {
+            None
+        }
     }
 
     /// The name of a record or variant type.
@@ -455,7 +507,9 @@ pub(crate) fn write_desc_debug(b: &[u8], out: &mut String) {
             Step::Desc => {
                 let Some(&t) = b.get(at) else { return };
                 at += 1;
-                let Some(kind) = Kind::from_wire_tag(t) else { return };
+                let Some(kind) = Kind::from_wire_tag(t) else {
+                    return;
+                };
                 match kind {
                     Kind::List | Kind::Option => {
                         out.push_str(kind.debug_name());
@@ -485,7 +539,10 @@ pub(crate) fn write_desc_debug(b: &[u8], out: &mut String) {
                     Kind::Record | Kind::Variant => {
                         let n = read_u32(b, at).unwrap_or(0) as usize;
                         at += 4;
-                        let name = b.get(at..at + n).and_then(|s| std::str::from_utf8(s).ok()).unwrap_or("");
+                        let name = b
+                            .get(at..at + n)
+                            .and_then(|s| std::str::from_utf8(s).ok())
+                            .unwrap_or("");
                         at += n;
                         out.push_str(kind.debug_name());
                         out.push('(');
@@ -514,8 +571,14 @@ mod tests {
     #[test]
     fn debug_forms() {
         assert_eq!(format!("{:?}", Type::list(Type::s32())), "List(S32)");
-        assert_eq!(format!("{:?}", Type::tuple(&[Type::string(), Type::u8()])), "Tuple([String, U8])");
-        assert_eq!(format!("{:?}", Type::result(Type::s32(), Type::string())), "Result { ok: S32, err: String }");
+        assert_eq!(
+            format!("{:?}", Type::tuple(&[Type::string(), Type::u8()])),
+            "Tuple([String, U8])"
+        );
+        assert_eq!(
+            format!("{:?}", Type::result(Type::s32(), Type::string())),
+            "Result { ok: S32, err: String }"
+        );
         assert_eq!(format!("{:?}", Type::variant("expr")), "Variant(\"expr\")");
         assert_eq!(format!("{:?}", Type::tuple(&[])), "Tuple([])");
     }
@@ -533,6 +596,9 @@ mod tests {
     #[test]
     fn huge_tuple_count_is_short_not_allocated() {
         let b = [tag::TUPLE, 0xff, 0xff, 0xff, 0xff, tag::S32];
-        assert_eq!(scan_desc(&b, 0, true), Err(DescError::Short { need: 7, have: 6 }));
+        assert_eq!(
+            scan_desc(&b, 0, true),
+            Err(DescError::Short { need: 7, have: 6 })
+        );
     }
 }

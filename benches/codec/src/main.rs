@@ -1,0 +1,243 @@
+//! Prints a table comparing libpackr's CGRF codec with packr-abi 0.5.4 (crates.io), measured in
+//! the same process on the same bytes. Timings are medians over repeated batches.
+//!
+//! Run: `cargo run --release -p codec-bench` (from the repository root).
+
+use packr::value as ours;
+use packr_abi as peer;
+use std::hint::black_box;
+use std::time::Instant;
+
+/// One benchmark input, built in both libraries with the same shape.
+struct Case {
+    name: &'static str,
+    ours: ours::Value,
+    peer: Option<peer::Value>,
+}
+
+fn tree_ours(d: u32, n: &mut i64) -> ours::Value {
+    if d == 0 {
+        *n += 1;
+        return ours::Value::S64(*n);
+    }
+    let l = tree_ours(d - 1, n);
+    let r = tree_ours(d - 1, n);
+    ours::Value::variant("tree", "node", 1, vec![l, r])
+}
+
+fn tree_peer(d: u32, n: &mut i64) -> peer::Value {
+    if d == 0 {
+        *n += 1;
+        return peer::Value::S64(*n);
+    }
+    let l = tree_peer(d - 1, n);
+    let r = tree_peer(d - 1, n);
+    peer::Value::Variant {
+        type_name: "tree".into(),
+        case_name: "node".into(),
+        tag: 1,
+        payload: vec![l, r],
+    }
+}
+
+/// A cons-list: cons(tuple(head, tail)) ... nil; three nodes per level.
+fn cons_ours(k: usize) -> ours::Value {
+    let mut v = ours::Value::variant("list", "nil", 0, vec![]);
+    for i in 0..k {
+        v = ours::Value::variant(
+            "list",
+            "cons",
+            1,
+            vec![ours::Value::tuple(vec![ours::Value::S64(i as i64), v])],
+        );
+    }
+    v
+}
+
+fn cons_peer(k: usize) -> peer::Value {
+    let mut v = peer::Value::Variant {
+        type_name: "list".into(),
+        case_name: "nil".into(),
+        tag: 0,
+        payload: vec![],
+    };
+    for i in 0..k {
+        v = peer::Value::Variant {
+            type_name: "list".into(),
+            case_name: "cons".into(),
+            tag: 1,
+            payload: vec![peer::Value::Tuple(vec![peer::Value::S64(i as i64), v])],
+        };
+    }
+    v
+}
+
+fn deep_list_ours(depth: usize) -> ours::Value {
+    let mut v = ours::Value::list(ours::Type::string(), vec![]);
+    for _ in 1..depth {
+        v = ours::Value::list(ours::Type::list(ours::Type::string()), vec![v]);
+    }
+    v
+}
+
+fn cases() -> Vec<Case> {
+    let s1k = "a".repeat(1024);
+    let s64k = "a".repeat(65536);
+    let mut n1 = 0;
+    let mut n2 = 0;
+    vec![
+        Case {
+            name: "s64",
+            ours: ours::Value::S64(5),
+            peer: Some(peer::Value::S64(5)),
+        },
+        Case {
+            name: "string 1 KiB",
+            ours: ours::Value::string(&s1k),
+            peer: Some(peer::Value::String(s1k.clone())),
+        },
+        Case {
+            name: "string 64 KiB",
+            ours: ours::Value::string(&s64k),
+            peer: Some(peer::Value::String(s64k.clone())),
+        },
+        Case {
+            name: "list of 1000 s64",
+            ours: ours::Value::list(ours::Type::s64(), (0..1000).map(ours::Value::S64).collect()),
+            peer: Some(peer::Value::List {
+                elem_type: peer::ValueType::S64,
+                items: (0..1000).map(peer::Value::S64).collect(),
+            }),
+        },
+        Case {
+            name: "bytes 64 KiB (list<u8>)",
+            ours: ours::Value::list(
+                ours::Type::u8(),
+                (0..65536).map(|i| ours::Value::U8(i as u8)).collect(),
+            ),
+            peer: Some(peer::Value::List {
+                elem_type: peer::ValueType::U8,
+                items: (0..65536).map(|i| peer::Value::U8(i as u8)).collect(),
+            }),
+        },
+        Case {
+            name: "variant tree, 1023 nodes",
+            ours: tree_ours(9, &mut n1),
+            peer: Some(tree_peer(9, &mut n2)),
+        },
+        Case {
+            name: "cons-list, 1000 nodes (depth 333)",
+            ours: cons_ours(333),
+            peer: Some(cons_peer(333)),
+        },
+        Case {
+            name: "list nested 100,000 deep",
+            ours: deep_list_ours(100_000),
+            peer: None,
+        },
+    ]
+}
+
+/// Median time of one call of `f`, in nanoseconds: batches sized to about 2 ms, 21 batches.
+fn median_ns(mut f: impl FnMut()) -> f64 {
+    let t = Instant::now();
+    f();
+    let one = t.elapsed().as_nanos().max(1) as f64;
+    let per_batch = ((2_000_000.0 / one) as usize).clamp(1, 1_000_000);
+    let mut samples: Vec<f64> = (0..21)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..per_batch {
+                f();
+            }
+            t.elapsed().as_nanos() as f64 / per_batch as f64
+        })
+        .collect();
+    samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    samples[samples.len() / 2]
+}
+
+fn count_nodes(b: &[u8]) -> u64 {
+    u32::from_le_bytes([b[8], b[9], b[10], b[11]]) as u64
+}
+
+fn main() {
+    println!(
+        "CGRF codec: libpackr vs packr-abi 0.5.4 (same process, same bytes; medians of 21 batches)\n"
+    );
+    println!(
+        "| case | nodes | bytes | decode libpackr | decode packr-abi | decode speed-up | encode libpackr | encode packr-abi | encode speed-up | libpackr decode ns/node | libpackr decode MB/s | libpackr encode MB/s |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    // CODEC_BENCH_ONLY=<substring> runs only the matching cases (for profiling).
+    let only = std::env::var("CODEC_BENCH_ONLY").ok();
+    for c in cases() {
+        if only.as_deref().is_some_and(|o| !c.name.contains(o)) {
+            continue;
+        }
+        let bytes = ours::encode(&c.ours).expect("encode");
+        let limits = ours::Limits {
+            max_bytes: 1 << 30,
+            max_nodes: 1 << 24,
+            max_depth: 1 << 24,
+        };
+        if let Some(p) = &c.peer {
+            let pb = peer::encode(p).expect("peer encode");
+            assert_eq!(pb, bytes, "{}: libpackr and packr-abi bytes differ", c.name);
+        }
+        let back = ours::decode_with_limits(&bytes, &limits).expect("decode");
+        assert!(back.same(&c.ours), "{}: round trip", c.name);
+        drop(back);
+        let nodes = count_nodes(&bytes);
+        let d_ours = median_ns(|| {
+            black_box(ours::decode_with_limits(black_box(&bytes), &limits).unwrap());
+        });
+        let e_ours = median_ns(|| {
+            black_box(ours::encode(black_box(&c.ours)).unwrap());
+        });
+        let (d_peer, e_peer) = match &c.peer {
+            Some(p) => (
+                Some(median_ns(|| {
+                    black_box(peer::decode(black_box(&bytes)).unwrap());
+                })),
+                Some(median_ns(|| {
+                    black_box(peer::encode(black_box(p)).unwrap());
+                })),
+            ),
+            None => (None, None),
+        };
+        let fmt_t = |ns: f64| {
+            if ns >= 1e6 {
+                format!("{:.2} ms", ns / 1e6)
+            } else if ns >= 1e3 {
+                format!("{:.1} µs", ns / 1e3)
+            } else {
+                format!("{ns:.0} ns")
+            }
+        };
+        let opt = |x: Option<f64>| {
+            x.map(fmt_t)
+                .unwrap_or_else(|| "cannot (stack overflow)".into())
+        };
+        let ratio = |peer: Option<f64>, ours: f64| {
+            peer.map(|p| format!("{:.1}×", p / ours))
+                .unwrap_or("-".into())
+        };
+        let mbs = |ns: f64| bytes.len() as f64 / ns * 1e3;
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {:.0} | {:.0} |",
+            c.name,
+            nodes,
+            bytes.len(),
+            fmt_t(d_ours),
+            opt(d_peer),
+            ratio(d_peer, d_ours),
+            fmt_t(e_ours),
+            opt(e_peer),
+            ratio(e_peer, e_ours),
+            d_ours / nodes as f64,
+            mbs(d_ours),
+            mbs(e_ours),
+        );
+    }
+}
