@@ -1,1 +1,22 @@
+//! The C ABI. Every `extern "C"` function of libpackr lives under this module; cbindgen turns
+//! it into `include/packr.h`. Nothing outside `src/ffi` knows that C exists.
+#![allow(non_camel_case_types)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[macro_use]
+mod boundary;
+mod bytes;
+mod error;
+mod handle;
+mod result;
+mod types;
+mod value;
+mod version;
+
+pub use bytes::*;
+pub use error::*;
+pub use result::*;
+pub use types::*;
+pub use value::*;
+pub use version::*;

@@ -1,1 +1,14 @@
+//! The composition runtime on wasmtime: packages, the guest ABI, wiring, host functions,
+//! limits. Idiomatic Rust; nothing here knows that C exists.
 
+mod abi;
+mod builder;
+mod composition;
+mod engine;
+mod error;
+mod host;
+
+pub use builder::Builder;
+pub use composition::{CallLimits, Composition};
+pub use error::{Error, ErrorKind, Result};
+pub use host::HostFn;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README test command: installs what it needs, then runs every test (Rust, C, C++,
+# sanitizers, valgrind, examples, bounded fuzzing). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+passed=0
+step() {
+  echo
+  echo "=== $1"
+  shift
+  "$@"
+  passed=$((passed + 1))
+}
+
+step "setup (toolchain, wasm32 target)" scripts/setup.sh
+step "build libpackr (release)" cargo build --release
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  step "include/packr.h matches the generated header" \
+    git diff --exit-code --stat include/packr.h
+fi
+step "build the wasm guest fixtures" tests/guests/build.sh
+step "Rust tests (codec, golden vectors, properties, FFI)" cargo test --release
+step "C and C++ tests" make -s -C tests/c test
+step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan
+step "C tests under valgrind" make -s -C tests/c valgrind
+step "C tests against the static library" make -s -C tests/c static
+step "examples (output compared with .expected)" make -s -C examples-c check
+step "bounded fuzzing" scripts/fuzz.sh "${PACKR_FUZZ_RUNS:-20000}"
+echo
+echo "test.sh: $passed passed, 0 failed"

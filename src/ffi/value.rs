@@ -1,0 +1,1014 @@
+//! `packr_value`: build, inspect, encode, decode, print and parse values from C.
+
+use super::boundary::{Fail, arg_bytes, arg_out, arg_str, put};
+use super::bytes::packr_bytes;
+use super::error::packr_error;
+use super::handle::{BoxCastable, box_out, cast_mut, cast_ref, take_box};
+use super::result::packr_result;
+use super::types::{packr_kind, packr_type, take_type};
+use crate::value::{self as v, Limits, Record, Str, Type, Value, text};
+use std::ffi::c_char;
+
+/// A value: one of the 20 kinds (`packr_kind`), possibly a tree of nested values.
+///
+/// Owned handles (`packr_value *`) come from decode, parse, the constructors and
+/// `packr_value_clone`; free them with `packr_value_free`, or hand them to a function that
+/// consumes them (`packr_value_push`, `packr_value_record_push`, `packr_value_option_some`, ...).
+/// Borrowed views (`const packr_value *`) come from `packr_value_get`; they stay valid while the
+/// value that owns them lives and is not modified, and must never be freed.
+///
+/// Under the hood it is a `Box` of a Rust enum; every operation on it (free, clone, encode,
+/// print, compare) is iterative, so values nested a million levels deep are safe.
+///
+/// Threading: not thread-safe to modify; `const` functions on the same value may run on several
+/// threads at once.
+///
+/// Methods: `packr_value_decode`, `packr_value_decode_limited`, `packr_value_encode`,
+/// `packr_value_parse`, `packr_value_to_text`, `packr_value_kind`, the scalar constructors
+/// `packr_value_bool` ... `packr_value_flags`, `packr_value_char`, `packr_value_string`, the
+/// accessors `packr_value_as_*`, the containers `packr_value_tuple_new`, `packr_value_list_new`,
+/// `packr_value_record_new`, `packr_value_variant_new`, `packr_value_push`,
+/// `packr_value_record_push`, `packr_value_option_some`, `packr_value_option_none`,
+/// `packr_value_result_ok`, `packr_value_result_err`, and `packr_value_len`, `packr_value_get`,
+/// `packr_value_type_name`, `packr_value_case_name`, `packr_value_tag`,
+/// `packr_value_field_name`, `packr_value_is_err`, `packr_value_elem_type`,
+/// `packr_value_ok_type`, `packr_value_err_type`, `packr_value_equal`, `packr_value_clone`,
+/// `packr_value_free`.
+pub struct packr_value {
+    _private: [u8; 0],
+}
+
+impl BoxCastable for packr_value {
+    type Rust = Value;
+}
+
+/// Takes ownership of a value argument that the function consumes.
+fn take_value(p: *mut packr_value, name: &str) -> Result<Value, Fail> {
+    take_box(p)
+        .map(|b| *b)
+        .ok_or_else(|| Fail::arg(format!("{name} is NULL")))
+}
+
+fn decode_fail(e: v::DecodeError) -> Fail {
+    let code = if e.limit {
+        packr_result::Limit
+    } else {
+        packr_result::Decode
+    };
+    Fail::new(code, format!("CGRF decode: {e}"))
+}
+
+fn decode_into(
+    data: *const u8,
+    len: usize,
+    limits: &Limits,
+    value_out: *mut *mut packr_value,
+) -> Result<(), Fail> {
+    let bytes = arg_bytes(data, len, "data")?;
+    arg_out(value_out, "value_out")?;
+    let value = v::decode_with_limits(bytes, limits).map_err(decode_fail)?;
+    put(value_out, box_out(value));
+    Ok(())
+}
+
+/// Decodes CGRF bytes (packr 0.5.4's wire format) into a new value, with the default limits:
+/// 16 MiB of input, 1,000,000 nodes, 1,000,000 levels of nesting (as packr-abi 0.5.4, which
+/// has no depth limit).
+///
+/// Ownership: `data` is borrowed for the call (NULL is fine when `len` is 0). On success
+/// `*value_out` is a new value; free it with `packr_value_free`.
+/// Errors: malformed bytes give `PACKR_RESULT_DECODE` with a message naming the byte offset and
+/// node (the same first error packr-abi 0.5.4 reports); an input beyond a limit, including a
+/// graph whose shared nodes would expand beyond the node or byte limit, gives
+/// `PACKR_RESULT_LIMIT`. NULL `value_out`, or NULL `data` with `len` > 0:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. `error_out` may be NULL.
+/// Time is linear in the decoded size and nothing recurses on the native stack.
+/// Threading: any thread, concurrently.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_decode(
+    data: *const u8,
+    len: usize,
+    value_out: *mut *mut packr_value,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        decode_into(data, len, &Limits::default(), value_out)
+    })
+}
+
+/// `packr_value_decode` with explicit limits; 0 means the default for that limit.
+///
+/// `max_bytes` bounds the input length (and what shared nodes may expand to), `max_nodes` the
+/// node count (and the decoded node count), `max_depth` the nesting depth (a scalar at the
+/// root has depth 1). Raising `max_bytes` or `max_nodes` above the defaults also lifts
+/// packr-abi's per-node caps (8 MiB payload, 1,000,000 tuple or array items) to match.
+/// Everything else is as `packr_value_decode`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_decode_limited(
+    data: *const u8,
+    len: usize,
+    max_bytes: u64,
+    max_nodes: u64,
+    max_depth: u64,
+    value_out: *mut *mut packr_value,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        decode_into(
+            data,
+            len,
+            &Limits::with_defaults(max_bytes, max_nodes, max_depth),
+            value_out,
+        )
+    })
+}
+
+/// Encodes a value as CGRF bytes, byte-for-byte as packr-abi 0.5.4 would.
+///
+/// Ownership: `v` is borrowed. On success `*bytes_out` is a new `packr_bytes`; free it with
+/// `packr_bytes_free`. A list whose element type is fixed-width (bool, integers, floats, char,
+/// flags) but holds an item of another kind cannot be encoded: `PACKR_RESULT_ENCODE`, with the
+/// path of the list (`root.2.0`) in the message. NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Threading: any thread, concurrently with other readers of `v`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_encode(
+    v: *const packr_value,
+    bytes_out: *mut *mut packr_bytes,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        let v = cast_ref(v, "v")?;
+        arg_out(bytes_out, "bytes_out")?;
+        let mut out = Vec::new();
+        v::encode_into(v, &mut out)
+            .map_err(|e| Fail::new(packr_result::Encode, format!("CGRF encode: {e}")))?;
+        put(bytes_out, packr_bytes::from_vec(out));
+        Ok(())
+    })
+}
+
+/// Parses the text form of a value (see README, "Text form of values"), for example
+/// `point{x: 1s32, y: 2s32}` or `expr::num#1(42)`.
+///
+/// Ownership: `text` (NUL-terminated UTF-8) is borrowed for the call. On success `*value_out` is
+/// a new value. Text that does not parse: `PACKR_RESULT_DECODE`, with line and column in the
+/// message. NULL or invalid UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`. Threading: any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_parse(
+    text: *const c_char,
+    value_out: *mut *mut packr_value,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        let text = arg_str(text, "text")?;
+        arg_out(value_out, "value_out")?;
+        let value = text::parse(text)
+            .map_err(|e| Fail::new(packr_result::Decode, format!("value text: {e}")))?;
+        put(value_out, box_out(value));
+        Ok(())
+    })
+}
+
+/// Prints a value in the text form. Lossless: parsing the text gives a value that encodes to
+/// exactly the same bytes (NaN payloads, variant tags and list element types included).
+///
+/// Ownership: `v` is borrowed. On success `*text_out` is a new `packr_bytes` holding UTF-8 with
+/// no NUL byte inside, followed by a terminating NUL that `packr_bytes_len` does not count, so
+/// `packr_bytes_data(text)` is a valid C string. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
+/// Threading: any thread, concurrently with other readers of `v`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_to_text(
+    v: *const packr_value,
+    text_out: *mut *mut packr_bytes,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        let v = cast_ref(v, "v")?;
+        arg_out(text_out, "text_out")?;
+        put(
+            text_out,
+            packr_bytes::from_vec(text::to_text(v).into_bytes()),
+        );
+        Ok(())
+    })
+}
+
+/// Frees an owned value and everything inside it. NULL is fine. Must not be called twice, nor
+/// on a borrowed view from `packr_value_get`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_free(v: *mut packr_value) {
+    ffi_boundary! {
+        drop(take_box(v));
+    }
+}
+
+/// A deep copy of `v` (borrowed; may be a view). NULL `v` or out of memory: NULL. Free the copy
+/// with `packr_value_free`. Any thread, concurrently with other readers of `v`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_clone(v: *const packr_value) -> *mut packr_value {
+    ffi_boundary! {
+        match cast_ref(v, "v") {
+            Ok(v) => box_out(v.clone()),
+            Err(_) => std::ptr::null_mut(),
+        }
+    }
+}
+
+/// True when `a` and `b` are the same value: same kinds, types, names, tags and items, floats
+/// compared by their bits (so a NaN equals the same NaN, and 0.0 differs from -0.0). NULL equals
+/// only NULL. Any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_equal(a: *const packr_value, b: *const packr_value) -> bool {
+    ffi_boundary! {
+        match (cast_ref(a, "a"), cast_ref(b, "b")) {
+            (Ok(a), Ok(b)) => a.same(b),
+            (Err(_), Err(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The kind of `v`; `PACKR_KIND_NONE` (0) for NULL. Any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_kind(v: *const packr_value) -> packr_kind {
+    ffi_boundary! {
+        match cast_ref(v, "v") {
+            Ok(v) => v.kind().into(),
+            Err(_) => packr_kind::None,
+        }
+    }
+}
+
+/// A new `char` value. `scalar` must be a Unicode scalar value (at most 0x10FFFF and not a
+/// surrogate), else `PACKR_RESULT_INVALID_ARGUMENT`. On success `*value_out` is a new value.
+/// Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_char(
+    scalar: u32,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        arg_out(value_out, "value_out")?;
+        let c = char::from_u32(scalar)
+            .ok_or_else(|| Fail::arg(format!("U+{scalar:04X} is not a Unicode scalar value")))?;
+        put(value_out, box_out(Value::Char(c)));
+        Ok(())
+    })
+}
+
+/// A new `string` value holding a copy of `len` bytes of UTF-8 at `data` (which may contain
+/// NUL bytes, and may be NULL when `len` is 0). Invalid UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`
+/// naming the offset. On success `*value_out` is a new value. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_string(
+    data: *const c_char,
+    len: usize,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let bytes = arg_bytes(data.cast(), len, "data")?;
+        arg_out(value_out, "value_out")?;
+        let s = std::str::from_utf8(bytes).map_err(|e| {
+            Fail::arg(format!(
+                "data is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
+        })?;
+        put(value_out, box_out(Value::String(Str::from(s))));
+        Ok(())
+    })
+}
+
+/// The `char` in `v` as a Unicode scalar value. Not a char: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (and `*out` is untouched). NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_char(v: *const packr_value, out: *mut u32) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::Char(c) => put(out, *c as u32),
+            other => return Err(wrong_kind(other, "char")),
+        }
+        Ok(())
+    })
+}
+
+/// A borrowed view of the string in `v`: `*data_out` points at `*len_out` bytes of UTF-8,
+/// NOT NUL-terminated (strings may contain NUL), valid while `v`'s owner lives and is not
+/// modified. Not a string: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_string(
+    v: *const packr_value,
+    data_out: *mut *const c_char,
+    len_out: *mut usize,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(data_out, "data_out")?;
+        arg_out(len_out, "len_out")?;
+        match v {
+            Value::String(s) => {
+                put(data_out, s.as_ptr().cast());
+                put(len_out, s.len());
+            }
+            other => return Err(wrong_kind(other, "string")),
+        }
+        Ok(())
+    })
+}
+
+fn wrong_kind(v: &Value, want: &str) -> Fail {
+    Fail::arg(format!("the value is a {}, not a {want}", v.kind().name()))
+}
+/// A new `bool` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_bool(x: bool) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::Bool(x)) }
+}
+
+/// A new `u8` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_u8(x: u8) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::U8(x)) }
+}
+
+/// A new `u16` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_u16(x: u16) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::U16(x)) }
+}
+
+/// A new `u32` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_u32(x: u32) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::U32(x)) }
+}
+
+/// A new `u64` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_u64(x: u64) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::U64(x)) }
+}
+
+/// A new `s8` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_s8(x: i8) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::S8(x)) }
+}
+
+/// A new `s16` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_s16(x: i16) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::S16(x)) }
+}
+
+/// A new `s32` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_s32(x: i32) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::S32(x)) }
+}
+
+/// A new `s64` value. Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_s64(x: i64) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::S64(x)) }
+}
+
+/// A new `f32` value (any bit pattern, NaN payloads included, is kept exactly). Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_f32(x: f32) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::F32(x)) }
+}
+
+/// A new `f64` value (any bit pattern, NaN payloads included, is kept exactly). Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_f64(x: f64) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::F64(x)) }
+}
+
+/// A new `flags` value (bit i set = flag i; flag names are not carried). Returns a new value (free it with `packr_value_free`, or
+/// hand it to a function that consumes it); NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_flags(x: u64) -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::Flags(x)) }
+}
+
+/// Reads the `bool` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_bool(
+    v: *const packr_value,
+    out: *mut bool,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::Bool(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "bool")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `u8` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_u8(v: *const packr_value, out: *mut u8) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::U8(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "u8")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `u16` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_u16(v: *const packr_value, out: *mut u16) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::U16(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "u16")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `u32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_u32(v: *const packr_value, out: *mut u32) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::U32(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "u32")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `u64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_u64(v: *const packr_value, out: *mut u64) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::U64(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "u64")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `s8` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_s8(v: *const packr_value, out: *mut i8) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::S8(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "s8")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `s16` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_s16(v: *const packr_value, out: *mut i16) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::S16(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "s16")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `s32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_s32(v: *const packr_value, out: *mut i32) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::S32(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "s32")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `s64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_s64(v: *const packr_value, out: *mut i64) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::S64(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "s64")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `f32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_f32(v: *const packr_value, out: *mut f32) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::F32(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "f32")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `f64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_f64(v: *const packr_value, out: *mut f64) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::F64(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "f64")),
+        }
+        Ok(())
+    })
+}
+
+/// Reads the `flags` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+/// (no conversion between kinds; `*out` is untouched). NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_as_flags(
+    v: *const packr_value,
+    out: *mut u64,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let v = cast_ref(v, "v")?;
+        arg_out(out, "out")?;
+        match v {
+            Value::Flags(x) => put(out, *x),
+            other => return Err(wrong_kind(other, "flags")),
+        }
+        Ok(())
+    })
+}
+/// A new empty tuple (the unit value `()` until items are pushed with `packr_value_push`).
+/// NULL only when out of memory. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_value_tuple_new() -> *mut packr_value {
+    ffi_boundary! { box_out::<packr_value>(Value::unit()) }
+}
+
+/// A new empty list with element type `elem_type`; add items with `packr_value_push`.
+///
+/// Ownership: consumes `elem_type` on every return. On success `*value_out` is a new value.
+/// Items are not checked against the element type when pushed (packr 0.5.4 treats it as
+/// advisory), except that a list with a fixed-width element type (bool, integers, floats,
+/// char, flags) only encodes when every item has exactly that type. NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_list_new(
+    elem_type: *mut packr_type,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let t = take_type(elem_type, "elem_type")?;
+        arg_out(value_out, "value_out")?;
+        put(value_out, box_out(Value::list(t, Vec::new())));
+        Ok(())
+    })
+}
+
+/// A new record with type name `type_name` (NUL-terminated UTF-8, borrowed, may be empty) and
+/// no fields yet; add fields with `packr_value_record_push`. On success `*value_out` is a new
+/// value. NULL or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_record_new(
+    type_name: *const c_char,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let name = arg_str(type_name, "type_name")?;
+        arg_out(value_out, "value_out")?;
+        put(value_out, box_out(Value::record(name, Vec::new())));
+        Ok(())
+    })
+}
+
+/// A new variant case `type_name::case_name` with tag `tag` and an empty payload; add payload
+/// values with `packr_value_push` (a case may carry 0..n values).
+///
+/// `tag` is independent of `case_name` (nothing checks that they agree); CGRF carries tags as
+/// 32 bits, so a tag above 4294967295 is truncated when encoded, as packr 0.5.4 does. Names are
+/// NUL-terminated UTF-8, borrowed, may be empty. On success `*value_out` is a new value. NULL or
+/// bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_variant_new(
+    type_name: *const c_char,
+    case_name: *const c_char,
+    tag: u64,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let tn = arg_str(type_name, "type_name")?;
+        let cn = arg_str(case_name, "case_name")?;
+        arg_out(value_out, "value_out")?;
+        put(value_out, box_out(Value::variant(tn, cn, tag, Vec::new())));
+        Ok(())
+    })
+}
+
+/// Appends `item` to a list's items, a tuple's items, or a variant's payload.
+///
+/// Ownership: consumes `item` on every return (also on failure, when it is freed). `container`
+/// must be an owned value or a view the caller may modify; pushing invalidates views previously
+/// taken of `container`'s children. `container` of another kind (use `packr_value_record_push`
+/// for records): `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Threading: needs exclusive access to `container`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_push(
+    container: *mut packr_value,
+    item: *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let item = take_value(item, "item")?;
+        let c = cast_mut(container, "container")?;
+        match c {
+            Value::List(l) => l.items.push(item),
+            Value::Tuple(t) => t.push(item),
+            Value::Variant(x) => x.payload.push(item),
+            other => {
+                return Err(Fail::arg(format!(
+                    "cannot push into a {} (lists, tuples and variants take items; use packr_value_record_push for records)",
+                    other.kind().name()
+                )));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Appends field `name: value` to a record (field order is kept; duplicate names are allowed,
+/// as in packr 0.5.4).
+///
+/// Ownership: consumes `value` on every return; `name` (NUL-terminated UTF-8) is borrowed.
+/// `record` of another kind, NULL arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+/// Threading: needs exclusive access to `record`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_record_push(
+    record: *mut packr_value,
+    name: *const c_char,
+    value: *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let value = take_value(value, "value")?;
+        let name = arg_str(name, "name")?;
+        match cast_mut(record, "record")? {
+            Value::Record(r) => {
+                let r: &mut Record = r;
+                r.names.push(Str::from(name));
+                r.values.push(value);
+            }
+            other => return Err(wrong_kind(other, "record")),
+        }
+        Ok(())
+    })
+}
+
+/// `some(value)` with inner type `inner_type`.
+///
+/// Ownership: consumes `inner_type` and `value` on every return. On success `*value_out` is a
+/// new value. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_option_some(
+    inner_type: *mut packr_type,
+    value: *mut packr_value,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let t = take_type(inner_type, "inner_type");
+        let x = take_value(value, "value");
+        let (t, x) = (t?, x?);
+        arg_out(value_out, "value_out")?;
+        put(value_out, box_out(Value::option(t, Some(x))));
+        Ok(())
+    })
+}
+
+/// `none` with inner type `inner_type`. Ownership: consumes `inner_type` on every return. On
+/// success `*value_out` is a new value. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_option_none(
+    inner_type: *mut packr_type,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        let t = take_type(inner_type, "inner_type")?;
+        arg_out(value_out, "value_out")?;
+        put(value_out, box_out(Value::option(t, None)));
+        Ok(())
+    })
+}
+
+fn make_result(
+    ok_type: *mut packr_type,
+    err_type: *mut packr_type,
+    value: *mut packr_value,
+    value_out: *mut *mut packr_value,
+    is_err: bool,
+) -> Result<(), Fail> {
+    let ok = take_type(ok_type, "ok_type");
+    let err = take_type(err_type, "err_type");
+    let x = take_value(value, "value");
+    let (ok, err, x) = (ok?, err?, x?);
+    arg_out(value_out, "value_out")?;
+    put(value_out, box_out(Value::result(ok, err, is_err, x)));
+    Ok(())
+}
+
+/// `ok(value)` of type `result<ok_type, err_type>` (both types are always carried).
+///
+/// Ownership: consumes `ok_type`, `err_type` and `value` on every return. On success
+/// `*value_out` is a new value. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_result_ok(
+    ok_type: *mut packr_type,
+    err_type: *mut packr_type,
+    value: *mut packr_value,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        make_result(ok_type, err_type, value, value_out, false)
+    })
+}
+
+/// `err(value)` of type `result<ok_type, err_type>`. Same rules as `packr_value_result_ok`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_result_err(
+    ok_type: *mut packr_type,
+    err_type: *mut packr_type,
+    value: *mut packr_value,
+    value_out: *mut *mut packr_value,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        make_result(ok_type, err_type, value, value_out, true)
+    })
+}
+
+/// Number of child values: list items, tuple items, record fields, variant payload values,
+/// 1 for `some` and for a result, 0 for `none`, scalars and NULL. Any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_len(v: *const packr_value) -> usize {
+    ffi_boundary! {
+        match cast_ref(v, "v") {
+            Ok(v) => v.children().len(),
+            Err(_) => 0,
+        }
+    }
+}
+
+/// Child `index` of `v` (see `packr_value_len`): a list or tuple item, a record field's value,
+/// a variant payload value, the payload of `some`, `ok` or `err`.
+///
+/// Returns a borrowed view, valid while `v`'s owner lives and is not modified; never free it.
+/// NULL `v` or `index` out of range: NULL. Any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_get(
+    v: *const packr_value,
+    index: usize,
+) -> *const packr_value {
+    ffi_boundary! {
+        match cast_ref(v, "v") {
+            Ok(v) => match v.children().get(index) {
+                Some(c) => (c as *const Value).cast(),
+                None => std::ptr::null(),
+            },
+            Err(_) => std::ptr::null(),
+        }
+    }
+}
+
+fn put_str(s: &str, data_out: *mut *const c_char, len_out: *mut usize) -> Result<(), Fail> {
+    arg_out(data_out, "name_out")?;
+    arg_out(len_out, "len_out")?;
+    put(data_out, s.as_ptr().cast());
+    put(len_out, s.len());
+    Ok(())
+}
+
+/// The type name of a record or variant, as a borrowed UTF-8 view of `*len_out` bytes (not
+/// NUL-terminated) valid while `v`'s owner lives and is not modified. Other kinds and NULL
+/// arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_type_name(
+    v: *const packr_value,
+    name_out: *mut *const c_char,
+    len_out: *mut usize,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        match cast_ref(v, "v")? {
+            Value::Record(r) => put_str(&r.type_name, name_out, len_out),
+            Value::Variant(x) => put_str(&x.type_name, name_out, len_out),
+            other => Err(wrong_kind(other, "record or variant")),
+        }
+    })
+}
+
+/// The case name of a variant, as a borrowed view (see `packr_value_type_name`).
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_case_name(
+    v: *const packr_value,
+    name_out: *mut *const c_char,
+    len_out: *mut usize,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        match cast_ref(v, "v")? {
+            Value::Variant(x) => put_str(&x.case_name, name_out, len_out),
+            other => Err(wrong_kind(other, "variant")),
+        }
+    })
+}
+
+/// The name of field `index` of a record, as a borrowed view (see `packr_value_type_name`); its
+/// value is `packr_value_get(v, index)`. `index` out of range: `PACKR_RESULT_NOT_FOUND`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_field_name(
+    v: *const packr_value,
+    index: usize,
+    name_out: *mut *const c_char,
+    len_out: *mut usize,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        match cast_ref(v, "v")? {
+            Value::Record(r) => {
+                let n = r.names.get(index).ok_or_else(|| {
+                    Fail::new(
+                        packr_result::NotFound,
+                        format!("the record has {} fields, no index {index}", r.names.len()),
+                    )
+                })?;
+                put_str(n, name_out, len_out)
+            }
+            other => Err(wrong_kind(other, "record")),
+        }
+    })
+}
+
+/// The tag of a variant. Other kinds and NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
+/// Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_tag(v: *const packr_value, tag_out: *mut u64) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        match cast_ref(v, "v")? {
+            Value::Variant(x) => {
+                arg_out(tag_out, "tag_out")?;
+                put(tag_out, x.tag);
+                Ok(())
+            }
+            other => Err(wrong_kind(other, "variant")),
+        }
+    })
+}
+
+/// Whether a result holds `err` (true) or `ok` (false); its payload is `packr_value_get(v, 0)`.
+/// Other kinds and NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_value_is_err(
+    v: *const packr_value,
+    is_err_out: *mut bool,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        match cast_ref(v, "v")? {
+            Value::Result(r) => {
+                arg_out(is_err_out, "is_err_out")?;
+                put(is_err_out, r.is_err);
+                Ok(())
+            }
+            other => Err(wrong_kind(other, "result")),
+        }
+    })
+}
+
+/// The element type of a list or the inner type of an option, as a borrowed view valid while
+/// `v`'s owner lives and is not modified (never free it; `packr_type_clone` makes an owned
+/// copy). Other kinds and NULL: NULL. Any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_elem_type(v: *const packr_value) -> *const packr_type {
+    ffi_boundary! {
+        let t: Option<&Type> = match cast_ref(v, "v") {
+            Ok(Value::List(l)) => Some(&l.elem_type),
+            Ok(Value::Option(o)) => Some(&o.inner_type),
+            _ => None,
+        };
+        t.map_or(std::ptr::null(), |t| (t as *const Type).cast())
+    }
+}
+
+/// The ok type of a result, as a borrowed view (see `packr_value_elem_type`). Other kinds and
+/// NULL: NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_ok_type(v: *const packr_value) -> *const packr_type {
+    ffi_boundary! {
+        match cast_ref(v, "v") {
+            Ok(Value::Result(r)) => (&r.ok_type as *const Type).cast(),
+            _ => std::ptr::null(),
+        }
+    }
+}
+
+/// The err type of a result, as a borrowed view (see `packr_value_elem_type`). Other kinds and
+/// NULL: NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_err_type(v: *const packr_value) -> *const packr_type {
+    ffi_boundary! {
+        match cast_ref(v, "v") {
+            Ok(Value::Result(r)) => (&r.err_type as *const Type).cast(),
+            _ => std::ptr::null(),
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! The packr-guest 0.5.4 calling convention (spec §3), from the host side.
+//!
+//! An export is `f(in_ptr, in_len, out_ptr_ptr, out_len_ptr) -> status`. The host places the
+//! input in guest memory (through `__pack_alloc` when the guest has one), passes the addresses of
+//! two result slots, and on return reads `(ptr, len)` from the slots: CGRF bytes for status 0,
+//! a UTF-8 message for status -1. Both buffers are then released with `__pack_free`.
+//!
+//! Unlike packr 0.5.4, every read and write is bounds-checked, the result slots live in memory
+//! the host allocated (not at the fixed offset 16384 inside the guest's stack), and guests
+//! without an allocator get a host-owned scratch region at the top of their memory instead of
+//! having their input written over address 0.
+
+use super::engine::root_cause;
+use super::error::ErrorKind;
+use wasmtime::{AsContext, AsContextMut, Memory, TypedFunc};
+
+/// An export's wasm signature.
+pub(crate) type ExportFn = TypedFunc<(i32, i32, i32, i32), i32>;
+
+/// Handles into one instantiated package.
+pub(crate) struct PackageHandles {
+    pub name: String,
+    pub memory: Memory,
+    pub alloc: Option<TypedFunc<i32, i32>>,
+    pub free: Option<TypedFunc<(i32, i32), ()>>,
+    pub exports: Vec<Option<ExportFn>>,
+    pub export_names: Vec<String>,
+    pub types: Option<TypedFunc<(i32, i32), i32>>,
+}
+
+/// Per-instance host bookkeeping (kept in the store's data, indexed like the packages).
+#[derive(Default, Clone)]
+pub(crate) struct PackageState {
+    /// Address of the two result slots (8 bytes the host owns in this guest's memory).
+    pub slots: u32,
+    /// Host-owned scratch region at the top of memory, for guests without `__pack_alloc`.
+    pub scratch: Option<(u32, u32)>,
+    /// Import results handed to the guest through `__pack_alloc`. packr-guest 0.5.4 never
+    /// frees them, so the host does: at the guest's next import call, and after the top-level
+    /// call returns.
+    pub pending_frees: Vec<(u32, u32)>,
+}
+
+/// A failed call: a kind, a message, and whether wasm trapped (the instances on the way may be
+/// broken and must be re-instantiated).
+#[derive(Debug, Clone)]
+pub(crate) struct CallError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub trapped: bool,
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for CallError {}
+
+impl CallError {
+    pub fn new(kind: ErrorKind, message: String) -> CallError {
+        CallError {
+            kind,
+            message,
+            trapped: false,
+        }
+    }
+    pub fn trap(message: String) -> CallError {
+        CallError {
+            kind: ErrorKind::Trap,
+            message,
+            trapped: true,
+        }
+    }
+}
+
+/// Why the epoch callback stopped a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    Interrupted,
+    Timeout,
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stop::Interrupted => "interrupted",
+            Stop::Timeout => "timeout",
+        })
+    }
+}
+impl std::error::Error for Stop {}
+
+/// A memory.grow refused by the per-package memory limit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MemoryLimitHit {
+    pub desired: usize,
+    pub limit: usize,
+}
+
+impl std::fmt::Display for MemoryLimitHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "memory limit: growing to {} bytes exceeds the limit of {} bytes",
+            self.desired, self.limit
+        )
+    }
+}
+impl std::error::Error for MemoryLimitHit {}
+
+/// Turns a wasmtime error from a call into a CallError, keeping ours when one is inside.
+pub(crate) fn classify(e: wasmtime::Error, fuel: u64, timeout_ms: u64) -> CallError {
+    if let Some(c) = e.downcast_ref::<CallError>() {
+        return CallError {
+            trapped: true,
+            ..c.clone()
+        };
+    }
+    if let Some(s) = e.downcast_ref::<Stop>() {
+        return match s {
+            Stop::Interrupted => CallError {
+                kind: ErrorKind::Interrupted,
+                message: "interrupted by packr_composition_interrupt".into(),
+                trapped: true,
+            },
+            Stop::Timeout => CallError {
+                kind: ErrorKind::Limit,
+                message: format!("timeout: the call ran longer than its limit of {timeout_ms} ms"),
+                trapped: true,
+            },
+        };
+    }
+    if let Some(m) = e.downcast_ref::<MemoryLimitHit>() {
+        return CallError {
+            kind: ErrorKind::Limit,
+            message: m.to_string(),
+            trapped: true,
+        };
+    }
+    if let Some(t) = e.downcast_ref::<wasmtime::Trap>() {
+        return match t {
+            wasmtime::Trap::OutOfFuel => CallError {
+                kind: ErrorKind::Limit,
+                message: format!("fuel: the call used up its {fuel} units of fuel"),
+                trapped: true,
+            },
+            wasmtime::Trap::StackOverflow => {
+                CallError::trap("trapped: wasm stack overflow (call stack exhausted)".into())
+            }
+            other => CallError::trap(format!("trapped: {other}")),
+        };
+    }
+    CallError::trap(format!("trapped: {}", root_cause(&e)))
+}
+
+fn oob(what: &str, ptr: u64, len: u64, size: usize) -> wasmtime::Error {
+    wasmtime::Error::new(CallError::trap(format!(
+        "{what} is out of bounds: {len} bytes at address {ptr}, but the guest's memory is {size} bytes"
+    )))
+}
+
+/// Copies `len` bytes at `ptr` out of guest memory, checking bounds before allocating.
+pub(crate) fn read_guest(
+    cx: impl AsContext,
+    mem: Memory,
+    ptr: i32,
+    len: i32,
+    what: &str,
+) -> wasmtime::Result<Vec<u8>> {
+    let (p, l) = (ptr as u32 as u64, len as u32 as u64);
+    let data = mem.data(&cx);
+    let end = p + l;
+    if end > data.len() as u64 {
+        return Err(oob(what, p, l, data.len()));
+    }
+    Ok(data[p as usize..end as usize].to_vec())
+}
+
+/// Writes bytes into guest memory, bounds-checked.
+pub(crate) fn write_guest(
+    mut cx: impl AsContextMut,
+    mem: Memory,
+    addr: u32,
+    bytes: &[u8],
+    what: &str,
+) -> wasmtime::Result<()> {
+    let data = mem.data_mut(&mut cx);
+    let end = addr as u64 + bytes.len() as u64;
+    if end > data.len() as u64 {
+        return Err(oob(what, addr as u64, bytes.len() as u64, data.len()));
+    }
+    data[addr as usize..end as usize].copy_from_slice(bytes);
+    Ok(())
+}
+
+/// Reserves `len` bytes in the host-owned scratch region at the top of the guest's memory,
+/// growing the memory the first time (or when more room is needed).
+pub(crate) fn scratch(
+    mut cx: impl AsContextMut,
+    mem: Memory,
+    st: &mut PackageState,
+    len: u32,
+) -> wasmtime::Result<u32> {
+    if let Some((addr, cap)) = st.scratch {
+        if cap >= len {
+            return Ok(addr);
+        }
+    }
+    let pages = (u64::from(len.max(8)) + 65535) / 65536;
+    let old = mem.grow(&mut cx, pages).map_err(|e| {
+        wasmtime::Error::new(CallError::new(
+            ErrorKind::Limit,
+            format!(
+                "cannot grow the guest's memory for {len} bytes: {}",
+                root_cause(&e)
+            ),
+        ))
+    })?;
+    let addr = u32::try_from(old * 65536).map_err(|_| {
+        wasmtime::Error::new(CallError::new(
+            ErrorKind::Limit,
+            "guest memory beyond 4 GiB".into(),
+        ))
+    })?;
+    st.scratch = Some((addr, (pages * 65536) as u32));
+    Ok(addr)
+}
+
+/// Places `bytes` in the guest: in a `__pack_alloc` buffer (returned with `true`, the caller
+/// frees it) or in the scratch region (`false`).
+pub(crate) fn place(
+    mut cx: impl AsContextMut,
+    h: &PackageHandles,
+    st: &mut PackageState,
+    bytes: &[u8],
+    what: &str,
+) -> wasmtime::Result<(u32, bool)> {
+    let len = u32::try_from(bytes.len()).map_err(|_| {
+        wasmtime::Error::new(CallError::new(
+            ErrorKind::Limit,
+            format!("{what} of {} bytes is larger than 4 GiB", bytes.len()),
+        ))
+    })?;
+    if len == 0 {
+        return Ok((0, false));
+    }
+    if let Some(alloc) = &h.alloc {
+        let p = alloc.call(&mut cx, len as i32)? as u32;
+        if p != 0 {
+            write_guest(&mut cx, h.memory, p, bytes, what)?;
+            return Ok((p, true));
+        }
+    }
+    let p = scratch(&mut cx, h.memory, st, len)?;
+    write_guest(&mut cx, h.memory, p, bytes, what)?;
+    Ok((p, false))
+}
+
+/// Calls `__pack_free(ptr, len)` when the guest has one.
+pub(crate) fn release(
+    mut cx: impl AsContextMut,
+    h: &PackageHandles,
+    ptr: u32,
+    len: u32,
+) -> wasmtime::Result<()> {
+    if let (Some(free), true) = (&h.free, ptr != 0 && len != 0) {
+        free.call(&mut cx, (ptr as i32, len as i32))?;
+    }
+    Ok(())
+}
+
+/// Reads the (ptr, len) pair the guest wrote into the result slots.
+pub(crate) fn read_slots(
+    cx: impl AsContext,
+    h: &PackageHandles,
+    slots: u32,
+) -> wasmtime::Result<(u32, u32)> {
+    let b = read_guest(cx, h.memory, slots as i32, 8, "result slots")?;
+    Ok((
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+        u32::from_le_bytes([b[4], b[5], b[6], b[7]]),
+    ))
+}

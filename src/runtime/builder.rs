@@ -1,0 +1,316 @@
+//! Collecting packages, wires, host functions and limits, and building a composition.
+
+use super::composition::{
+    CallLimits, Composition, PackageInfo, Provider, Shared, StoreData, import_handler,
+};
+use super::engine::{EngineKey, ModuleRef, engine, root_cause};
+use super::error::{Error, ErrorKind, Result};
+use super::host::HostFn;
+use crate::value::Limits;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, OnceLock};
+use wasmtime::{ExternType, FuncType, Linker, Module, ValType};
+
+struct Wire {
+    target: String,
+    module: String,
+    name: String,
+    source: String,
+    export: String,
+}
+
+/// Collects everything a composition needs. Not thread-safe (one owner at a time).
+#[derive(Default)]
+pub struct Builder {
+    packages: Vec<(String, ModuleRef)>,
+    wires: Vec<Wire>,
+    hosts: Vec<(String, String, Arc<dyn HostFn>)>,
+    limits: CallLimits,
+    value_limits: Limits,
+}
+
+fn is_packr_fn(t: &FuncType, params: usize) -> bool {
+    t.params().len() == params && t.params().all(|p| matches!(p, ValType::I32)) && {
+        let r: Vec<ValType> = t.results().collect();
+        r.len() == 1 && matches!(r[0], ValType::I32)
+    }
+}
+
+fn describe(t: &FuncType) -> String {
+    let p: Vec<String> = t.params().map(|v| v.to_string()).collect();
+    let r: Vec<String> = t.results().map(|v| v.to_string()).collect();
+    format!("({}) -> ({})", p.join(", "), r.join(", "))
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Adds a package. The bytes are compiled now (once per distinct module, process-wide), so
+    /// invalid wasm fails here with `Compile`.
+    pub fn add_package(&mut self, name: &str, wasm: &[u8]) -> Result<()> {
+        if name.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "a package name must not be empty",
+            ));
+        }
+        let m = ModuleRef::load(wasm)
+            .map_err(|e| Error::new(e.kind, format!("package {name}: {}", e.message)))?;
+        self.packages.push((name.to_string(), m));
+        Ok(())
+    }
+
+    /// When `target` calls its import `module.name`, run `source`'s export `export`.
+    pub fn wire(&mut self, target: &str, module: &str, name: &str, source: &str, export: &str) {
+        self.wires.push(Wire {
+            target: target.into(),
+            module: module.into(),
+            name: name.into(),
+            source: source.into(),
+            export: export.into(),
+        });
+    }
+
+    /// Provides `module.name` to every package that imports it and has no wire for it.
+    pub fn add_host_function(&mut self, module: &str, name: &str, f: Arc<dyn HostFn>) {
+        self.hosts.push((module.into(), name.into(), f));
+    }
+
+    pub fn set_fuel(&mut self, fuel: u64) {
+        self.limits.fuel = fuel;
+    }
+    pub fn set_timeout_ms(&mut self, ms: u64) {
+        self.limits.timeout_ms = ms;
+    }
+    pub fn set_memory_limit(&mut self, bytes: u64) {
+        self.limits.memory_bytes = bytes;
+    }
+    pub fn set_value_limits(&mut self, limits: Limits) {
+        self.value_limits = limits;
+    }
+
+    /// Checks the wiring and instantiates every package once.
+    pub fn build(self) -> Result<Composition> {
+        let mut by_name = HashMap::new();
+        for (i, (n, _)) in self.packages.iter().enumerate() {
+            if by_name.insert(n.clone(), i).is_some() {
+                return Err(Error::link(format!(
+                    "two packages are named {n:?}; package names must be unique"
+                )));
+            }
+        }
+        let mut hosts: HashMap<(String, String), Arc<dyn HostFn>> = HashMap::new();
+        for (m, n, f) in &self.hosts {
+            if hosts.insert((m.clone(), n.clone()), f.clone()).is_some() {
+                return Err(Error::link(format!(
+                    "host function {m}.{n} is registered twice"
+                )));
+            }
+        }
+        let key = EngineKey {
+            fuel: self.limits.fuel > 0,
+        };
+        let engine = engine(key)?;
+        let modules: Vec<Module> = self
+            .packages
+            .iter()
+            .map(|(n, m)| {
+                m.module(key)
+                    .map_err(|e| Error::new(e.kind, format!("package {n}: {}", e.message)))
+            })
+            .collect::<Result<_>>()?;
+
+        // Exports: the memory, and the functions with the packr signature.
+        let mut infos = Vec::with_capacity(modules.len());
+        for ((name, _), m) in self.packages.iter().zip(&modules) {
+            let mut exports = Vec::new();
+            let mut has_memory = false;
+            for e in m.exports() {
+                match e.ty() {
+                    ExternType::Memory(_) if e.name() == "memory" => has_memory = true,
+                    ExternType::Func(t)
+                        if is_packr_fn(&t, 4) && !e.name().starts_with("__pack_") =>
+                    {
+                        exports.push(e.name().to_string())
+                    }
+                    ExternType::Func(t) if e.name() == "__pack_alloc" && !is_packr_fn(&t, 1) => {
+                        return Err(Error::link(format!(
+                            "package {name}: __pack_alloc has signature {}, expected (i32) -> (i32)",
+                            describe(&t)
+                        )));
+                    }
+                    _ => {}
+                }
+            }
+            if !has_memory {
+                return Err(Error::link(format!(
+                    "package {name} does not export its linear memory as `memory`"
+                )));
+            }
+            let export_index = exports
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.clone(), i))
+                .collect();
+            infos.push(PackageInfo {
+                name: name.clone(),
+                exports,
+                export_index,
+                types: OnceLock::new(),
+            });
+        }
+
+        // Wires: every name must exist, and each import is wired at most once.
+        let mut wired: HashMap<(usize, String, String), Provider> = HashMap::new();
+        let mut wire_names: HashMap<(usize, String, String), String> = HashMap::new();
+        for w in &self.wires {
+            let t = *by_name.get(&w.target).ok_or_else(|| {
+                Error::link(format!(
+                    "wire {}:{}.{}: there is no package {:?}",
+                    w.target, w.module, w.name, w.target
+                ))
+            })?;
+            let s = *by_name.get(&w.source).ok_or_else(|| {
+                Error::link(format!(
+                    "wire to {}.{}: there is no source package {:?}",
+                    w.source, w.export, w.source
+                ))
+            })?;
+            let e = *infos[s].export_index.get(&w.export).ok_or_else(|| {
+                Error::link(format!(
+                    "wire {}:{}.{} -> {}.{}: package {} has no export {:?} (its exports: {})",
+                    w.target,
+                    w.module,
+                    w.name,
+                    w.source,
+                    w.export,
+                    w.source,
+                    w.export,
+                    infos[s].exports.join(", ")
+                ))
+            })?;
+            let imports: Vec<String> = modules[t]
+                .imports()
+                .map(|i| format!("{}.{}", i.module(), i.name()))
+                .collect();
+            if !modules[t]
+                .imports()
+                .any(|i| i.module() == w.module && i.name() == w.name)
+            {
+                return Err(Error::link(format!(
+                    "wire {}:{}.{}: package {} does not import {}.{} (its imports: {})",
+                    w.target,
+                    w.module,
+                    w.name,
+                    w.target,
+                    w.module,
+                    w.name,
+                    if imports.is_empty() {
+                        "none".into()
+                    } else {
+                        imports.join(", ")
+                    }
+                )));
+            }
+            let k = (t, w.module.clone(), w.name.clone());
+            if wired
+                .insert(
+                    k.clone(),
+                    Provider::Wire {
+                        source: s,
+                        export: e,
+                    },
+                )
+                .is_some()
+            {
+                return Err(Error::link(format!(
+                    "import {}.{} of package {} is wired twice",
+                    w.module, w.name, w.target
+                )));
+            }
+            wire_names.insert(k, format!("{}.{}", w.source, w.export));
+        }
+
+        // Imports: each one needs a provider, with the packr signature.
+        let mut pres = Vec::with_capacity(modules.len());
+        for (t, m) in modules.iter().enumerate() {
+            let pname = &infos[t].name;
+            let mut linker: Linker<StoreData> = Linker::new(&engine);
+            let mut seen = HashSet::new();
+            for imp in m.imports() {
+                let what = format!("{}.{}", imp.module(), imp.name());
+                let ExternType::Func(ft) = imp.ty() else {
+                    return Err(Error::link(format!(
+                        "package {pname} imports {what}, which is not a function; packr packages may only import functions"
+                    )));
+                };
+                if !is_packr_fn(&ft, 4) {
+                    return Err(Error::link(format!(
+                        "package {pname} imports {what} with signature {}; packr imports must be (i32, i32, i32, i32) -> (i32)",
+                        describe(&ft)
+                    )));
+                }
+                if !seen.insert(what.clone()) {
+                    continue;
+                }
+                let k = (t, imp.module().to_string(), imp.name().to_string());
+                let (provider, provider_name) = match wired.get(&k) {
+                    Some(p) => (p.clone(), wire_names.get(&k).cloned().unwrap_or_default()),
+                    None => match hosts.get(&(k.1.clone(), k.2.clone())) {
+                        Some(f) => (Provider::Host(f.clone()), format!("host function {what}")),
+                        None => {
+                            return Err(Error::link(format!(
+                                "package {pname} imports {what}, which nothing provides: wire it to a package export with packr_builder_wire or register a host function"
+                            )));
+                        }
+                    },
+                };
+                linker
+                    .func_wrap(
+                        imp.module(),
+                        imp.name(),
+                        import_handler(t, what.clone(), provider, provider_name),
+                    )
+                    .map_err(|e| {
+                        Error::link(format!(
+                            "package {pname}: defining {what}: {}",
+                            root_cause(&e)
+                        ))
+                    })?;
+            }
+            let pre = linker
+                .instantiate_pre(m)
+                .map_err(|e| Error::link(format!("package {pname}: {}", root_cause(&e))))?;
+            pres.push(pre);
+        }
+
+        let shared = Arc::new(Shared {
+            engine,
+            packages: infos,
+            by_name,
+            pres,
+            limits: self.limits,
+            value_limits: self.value_limits,
+            interrupts: Arc::new(AtomicU64::new(0)),
+            pool: Mutex::new(Vec::new()),
+        });
+        // Instantiate once now, so instantiation problems surface at build time.
+        let first = shared.new_set().map_err(|c| {
+            let kind = if c.kind == ErrorKind::Trap {
+                ErrorKind::Link
+            } else {
+                c.kind
+            };
+            Error::new(kind, c.message)
+        })?;
+        shared
+            .pool
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(first);
+        Ok(Composition { shared })
+    }
+}

@@ -1,0 +1,486 @@
+//! A built composition: packages instantiated together, calls, metadata, interrupts.
+//!
+//! All packages of a composition are instantiated into one wasmtime Store (an "instance set"),
+//! so a cross-package call is a direct call inside that store, fuel and deadlines span the whole
+//! call, and a wiring cycle (A calls B calls A) simply re-enters A. Calls check an instance set
+//! out of a pool and return it afterwards: calls into one composition from several threads run
+//! in parallel on separate instance sets, and a host function that calls back into its own
+//! composition gets a set of its own, so nothing ever waits on a lock held by a caller.
+//! Sequential calls reuse the same set (last in, first out), so package state persists between
+//! them. After a trap the set is discarded, and a fresh one is instantiated on demand.
+
+use super::abi::{
+    self, CallError, ExportFn, MemoryLimitHit, PackageHandles, PackageState, Stop, classify, place,
+    read_guest, read_slots, release,
+};
+use super::engine::TickerGuard;
+use super::error::{Error, ErrorKind, Result};
+use super::host::HostFn;
+use crate::value::{Limits, decode_with_limits};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use wasmtime::{
+    AsContextMut, Caller, Engine, InstancePre, ResourceLimiter, Store, StoreContextMut,
+    UpdateDeadline,
+};
+
+/// Limits applied to every call (0 = none).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CallLimits {
+    pub fuel: u64,
+    pub timeout_ms: u64,
+    pub memory_bytes: u64,
+}
+
+/// What satisfies one import of one package.
+#[derive(Clone)]
+pub(crate) enum Provider {
+    Wire { source: usize, export: usize },
+    Host(Arc<dyn HostFn>),
+}
+
+/// Data kept in each instance set's Store.
+pub(crate) struct StoreData {
+    pub handles: Arc<Vec<PackageHandles>>,
+    pub states: Vec<PackageState>,
+    interrupts: Arc<AtomicU64>,
+    call_gen: u64,
+    deadline: Option<Instant>,
+    memory_limit: usize,
+    pub value_limits: Limits,
+}
+
+impl ResourceLimiter for StoreData {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if self.memory_limit > 0 && desired > self.memory_limit {
+            return Err(wasmtime::Error::new(MemoryLimitHit {
+                desired,
+                limit: self.memory_limit,
+            }));
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
+}
+
+/// Static facts about one package.
+pub(crate) struct PackageInfo {
+    pub name: String,
+    pub exports: Vec<String>,
+    pub export_index: HashMap<String, usize>,
+    pub types: OnceLock<std::result::Result<Option<Vec<u8>>, Error>>,
+}
+
+pub(crate) struct Shared {
+    pub engine: Engine,
+    pub packages: Vec<PackageInfo>,
+    pub by_name: HashMap<String, usize>,
+    pub pres: Vec<InstancePre<StoreData>>,
+    pub limits: CallLimits,
+    pub value_limits: Limits,
+    pub interrupts: Arc<AtomicU64>,
+    pub pool: Mutex<Vec<Store<StoreData>>>,
+}
+
+/// A composition of packages, ready to call. Cheap to clone (shared); thread-safe.
+#[derive(Clone)]
+pub struct Composition {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// How many idle instance sets a composition keeps for reuse.
+const POOL_KEEP: usize = 16;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    /// Instantiates every package into a new store.
+    pub(crate) fn new_set(&self) -> std::result::Result<Store<StoreData>, CallError> {
+        let data = StoreData {
+            handles: Arc::new(Vec::new()),
+            states: vec![PackageState::default(); self.packages.len()],
+            interrupts: self.interrupts.clone(),
+            call_gen: self.interrupts.load(Ordering::SeqCst),
+            deadline: None,
+            memory_limit: usize::try_from(self.limits.memory_bytes).unwrap_or(usize::MAX),
+            value_limits: self.value_limits,
+        };
+        let mut store = Store::new(&self.engine, data);
+        store.limiter(|d| d as &mut dyn ResourceLimiter);
+        store.epoch_deadline_callback(|cx| {
+            let d = cx.data();
+            if d.interrupts.load(Ordering::SeqCst) != d.call_gen {
+                return Err(wasmtime::Error::new(Stop::Interrupted));
+            }
+            if d.deadline.is_some_and(|t| Instant::now() >= t) {
+                return Err(wasmtime::Error::new(Stop::Timeout));
+            }
+            Ok(UpdateDeadline::Continue(1))
+        });
+        store.set_epoch_deadline(1);
+        if self.limits.fuel > 0 {
+            store
+                .set_fuel(self.limits.fuel)
+                .map_err(|e| classify(e, 0, 0))?;
+        }
+        let mut handles = Vec::with_capacity(self.pres.len());
+        for (info, pre) in self.packages.iter().zip(&self.pres) {
+            let inst = pre.instantiate(&mut store).map_err(|e| {
+                let c = classify(e, self.limits.fuel, self.limits.timeout_ms);
+                CallError {
+                    message: format!("instantiating package {}: {}", info.name, c.message),
+                    ..c
+                }
+            })?;
+            let memory = inst.get_memory(&mut store, "memory").ok_or_else(|| {
+                CallError::new(
+                    ErrorKind::Link,
+                    format!(
+                        "package {} does not export its memory as `memory`",
+                        info.name
+                    ),
+                )
+            })?;
+            let exports: Vec<Option<ExportFn>> = info
+                .exports
+                .iter()
+                .map(|n| inst.get_typed_func(&mut store, n).ok())
+                .collect();
+            handles.push(PackageHandles {
+                name: info.name.clone(),
+                memory,
+                alloc: inst.get_typed_func(&mut store, "__pack_alloc").ok(),
+                free: inst.get_typed_func(&mut store, "__pack_free").ok(),
+                exports,
+                export_names: info.exports.clone(),
+                types: inst.get_typed_func(&mut store, "__pack_types").ok(),
+            });
+        }
+        let handles = Arc::new(handles);
+        store.data_mut().handles = handles.clone();
+        // Result slots: 8 bytes per package in memory the host owns.
+        for (i, h) in handles.iter().enumerate() {
+            let mut st = std::mem::take(&mut store.data_mut().states[i]);
+            let r = place(&mut store, h, &mut st, &[0u8; 8], "result slots");
+            match r {
+                Ok((addr, _)) => st.slots = addr,
+                Err(e) => {
+                    let c = classify(e, self.limits.fuel, self.limits.timeout_ms);
+                    return Err(CallError {
+                        message: format!("preparing package {}: {}", h.name, c.message),
+                        ..c
+                    });
+                }
+            }
+            store.data_mut().states[i] = st;
+        }
+        Ok(store)
+    }
+
+    fn checkout(&self) -> std::result::Result<Store<StoreData>, CallError> {
+        if let Some(s) = lock(&self.pool).pop() {
+            return Ok(s);
+        }
+        self.new_set()
+    }
+
+    fn checkin(&self, s: Store<StoreData>) {
+        let mut p = lock(&self.pool);
+        if p.len() < POOL_KEEP {
+            p.push(s);
+        }
+    }
+}
+
+/// Calls export `export` of package `pkg` inside the store, following the guest ABI.
+pub(crate) fn invoke(
+    mut cx: StoreContextMut<'_, StoreData>,
+    pkg: usize,
+    export: usize,
+    input: &[u8],
+) -> wasmtime::Result<Vec<u8>> {
+    let handles = cx.data().handles.clone();
+    let h = &handles[pkg];
+    let name = h
+        .export_names
+        .get(export)
+        .map(String::as_str)
+        .unwrap_or("?");
+    let f = h.exports.get(export).cloned().flatten().ok_or_else(|| {
+        wasmtime::Error::new(CallError::new(
+            ErrorKind::NotFound,
+            format!("{}.{name} is not callable", h.name),
+        ))
+    })?;
+    let mut st = std::mem::take(&mut cx.data_mut().states[pkg]);
+    let placed = place(&mut cx, h, &mut st, input, "input");
+    let slots = st.slots;
+    cx.data_mut().states[pkg] = st;
+    let (in_ptr, owned) = placed?;
+    let status = f.call(
+        &mut cx,
+        (
+            in_ptr as i32,
+            input.len() as i32,
+            slots as i32,
+            slots.wrapping_add(4) as i32,
+        ),
+    )?;
+    if owned {
+        release(&mut cx, h, in_ptr, input.len() as u32)?;
+    }
+    let (p, l) = read_slots(&cx, h, slots)?;
+    let out = read_guest(
+        &cx,
+        h.memory,
+        p as i32,
+        l as i32,
+        "the result (pointer and length the guest returned)",
+    )?;
+    release(&mut cx, h, p, l)?;
+    match status {
+        0 => Ok(out),
+        -1 => Err(wasmtime::Error::new(CallError::new(
+            ErrorKind::Guest,
+            format!("returned an error: {}", String::from_utf8_lossy(&out)),
+        ))),
+        s => Err(wasmtime::Error::new(CallError::trap(format!(
+            "returned status {s} (packr guests return 0 for success or -1 for an error)"
+        )))),
+    }
+}
+
+/// The host side of one import: runs the provider and hands its result to the importing guest.
+pub(crate) fn import_handler(
+    target: usize,
+    import: String,
+    provider: Provider,
+    provider_name: String,
+) -> impl Fn(Caller<'_, StoreData>, i32, i32, i32, i32) -> wasmtime::Result<i32> + Send + Sync + 'static
+{
+    move |mut caller: Caller<'_, StoreData>, in_ptr: i32, in_len: i32, out_pp: i32, out_lp: i32| {
+        let handles = caller.data().handles.clone();
+        let me = &handles[target];
+        let wrap = |c: CallError| {
+            wasmtime::Error::new(CallError {
+                message: format!("import {import} → {provider_name}: {}", c.message),
+                trapped: true,
+                ..c
+            })
+        };
+        let input = read_guest(&caller, me.memory, in_ptr, in_len, "the import's argument")?;
+        // The guest decoded its previous import result long ago: release it now.
+        let prev = std::mem::take(&mut caller.data_mut().states[target].pending_frees);
+        for (p, l) in prev {
+            release(&mut caller, me, p, l)?;
+        }
+        let out = match &provider {
+            Provider::Wire { source, export } => {
+                invoke(caller.as_context_mut(), *source, *export, &input)
+                    .map_err(|e| wrap(classify(e, 0, 0)))?
+            }
+            Provider::Host(f) => f.call(&input).map_err(|msg| {
+                wrap(CallError::new(
+                    ErrorKind::Host,
+                    format!("host function failed: {msg}"),
+                ))
+            })?,
+        };
+        // Blame the producer for bad bytes before the consumer's decoder sees them.
+        let limits = caller.data().value_limits;
+        if let Err(e) = decode_with_limits(&out, &limits) {
+            let kind = if e.limit {
+                ErrorKind::Limit
+            } else {
+                ErrorKind::Decode
+            };
+            return Err(wrap(CallError::new(
+                kind,
+                format!("returned invalid CGRF: {e}"),
+            )));
+        }
+        let mut st = std::mem::take(&mut caller.data_mut().states[target]);
+        let placed = place(&mut caller, me, &mut st, &out, "the import's result");
+        if let Ok((p, true)) = placed {
+            st.pending_frees.push((p, out.len() as u32));
+        }
+        caller.data_mut().states[target] = st;
+        let (p, _) = placed?;
+        abi::write_guest(
+            &mut caller,
+            me.memory,
+            out_pp as u32,
+            &p.to_le_bytes(),
+            "the import's result pointer slot",
+        )?;
+        abi::write_guest(
+            &mut caller,
+            me.memory,
+            out_lp as u32,
+            &(out.len() as u32).to_le_bytes(),
+            "the import's result length slot",
+        )?;
+        Ok(0)
+    }
+}
+
+impl Composition {
+    /// Package names, in the order they were added.
+    pub fn package_names(&self) -> impl Iterator<Item = &str> {
+        self.shared.packages.iter().map(|p| p.name.as_str())
+    }
+
+    /// Resolves a package and export name to indices (`NotFound` names what exists).
+    pub fn resolve(&self, package: &str, export: &str) -> Result<(usize, usize)> {
+        let p = *self.shared.by_name.get(package).ok_or_else(|| {
+            let names: Vec<&str> = self.package_names().collect();
+            Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "no package named {package:?} (packages: {})",
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let info = &self.shared.packages[p];
+        let e = *info.export_index.get(export).ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "package {package} has no export {export:?} (its exports: {})",
+                    info.exports.join(", ")
+                ),
+            )
+        })?;
+        Ok((p, e))
+    }
+
+    /// Calls an export with CGRF input bytes and returns its CGRF output bytes.
+    pub fn call(&self, pkg: usize, export: usize, input: &[u8]) -> Result<Vec<u8>> {
+        let sh = &self.shared;
+        let info = sh
+            .packages
+            .get(pkg)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such package"))?;
+        let ename = info
+            .exports
+            .get(export)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such export"))?;
+        let here = |c: &CallError| format!("{}.{}: {}", info.name, ename, c.message);
+        let mut store = sh.checkout().map_err(|c| Error::new(c.kind, here(&c)))?;
+        let _ticker = (sh.limits.timeout_ms > 0).then(TickerGuard::start);
+        {
+            let d = store.data_mut();
+            d.call_gen = sh.interrupts.load(Ordering::SeqCst);
+            d.deadline = (sh.limits.timeout_ms > 0)
+                .then(|| Instant::now() + Duration::from_millis(sh.limits.timeout_ms));
+        }
+        if sh.limits.fuel > 0 {
+            store
+                .set_fuel(sh.limits.fuel)
+                .map_err(|e| Error::new(ErrorKind::Limit, e.to_string()))?;
+        }
+        store.set_epoch_deadline(1);
+        let r = invoke(store.as_context_mut(), pkg, export, input);
+        // Import results the guests never freed.
+        let mut cleanup_failed = false;
+        if r.is_ok() {
+            let handles = store.data().handles.clone();
+            for (i, h) in handles.iter().enumerate() {
+                let pending = std::mem::take(&mut store.data_mut().states[i].pending_frees);
+                for (p, l) in pending {
+                    cleanup_failed |= release(&mut store, h, p, l).is_err();
+                }
+            }
+        }
+        store.data_mut().deadline = None;
+        match r {
+            Ok(out) => {
+                if !cleanup_failed {
+                    sh.checkin(store);
+                }
+                Ok(out)
+            }
+            Err(e) => {
+                let c = classify(e, sh.limits.fuel, sh.limits.timeout_ms);
+                let mut msg = here(&c);
+                if c.trapped {
+                    drop(store);
+                    msg.push_str(" [the composition's instances were discarded and will be re-instantiated for the next call; their in-memory state is lost]");
+                } else {
+                    sh.checkin(store);
+                }
+                Err(Error::new(c.kind, msg))
+            }
+        }
+    }
+
+    /// The `__pack_types` metadata of a package (CGRF bytes), or None if it has none.
+    pub fn types(&self, pkg: usize) -> Result<Option<Vec<u8>>> {
+        let sh = &self.shared;
+        let info = sh
+            .packages
+            .get(pkg)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such package"))?;
+        info.types
+            .get_or_init(|| {
+                let mut store = sh.checkout().map_err(|c| Error::new(c.kind, c.message))?;
+                let handles = store.data().handles.clone();
+                let h = &handles[pkg];
+                let Some(f) = h.types.clone() else {
+                    sh.checkin(store);
+                    return Ok(None);
+                };
+                let slots = store.data().states[pkg].slots;
+                let r = f
+                    .call(&mut store, (slots as i32, slots.wrapping_add(4) as i32))
+                    .and_then(|status| {
+                        let (p, l) = read_slots(&store, h, slots)?;
+                        let bytes =
+                            read_guest(&store, h.memory, p as i32, l as i32, "the metadata")?;
+                        Ok((status, bytes))
+                    });
+                match r {
+                    Ok((0, bytes)) => {
+                        sh.checkin(store);
+                        Ok(Some(bytes))
+                    }
+                    Ok((s, _)) => Err(Error::new(
+                        ErrorKind::Guest,
+                        format!("{}.__pack_types returned status {s}", info.name),
+                    )),
+                    Err(e) => {
+                        let c = classify(e, sh.limits.fuel, sh.limits.timeout_ms);
+                        Err(Error::new(
+                            c.kind,
+                            format!("{}.__pack_types: {}", info.name, c.message),
+                        ))
+                    }
+                }
+            })
+            .clone()
+    }
+
+    /// Stops the calls running in this composition now (they fail with `Interrupted`).
+    pub fn interrupt(&self) {
+        self.shared.interrupts.fetch_add(1, Ordering::SeqCst);
+        self.shared.engine.increment_epoch();
+    }
+}
