@@ -236,6 +236,20 @@ typedef uint32_t packr_kind;
 #endif // __cplusplus
 
 /**
+ * Collects packages, wires, host functions and limits; `packr_builder_build` turns it into a
+ * `packr_composition` (and consumes it).
+ *
+ * Created by `packr_builder_new`; freed by `packr_builder_free` or consumed by
+ * `packr_builder_build`. Under the hood it is a `Box`. Not thread-safe: one thread at a time.
+ *
+ * Methods: `packr_builder_new`, `packr_builder_add_package`, `packr_builder_add_package_file`,
+ * `packr_builder_wire`, `packr_builder_add_host_function`, `packr_builder_set_fuel`,
+ * `packr_builder_set_timeout_ms`, `packr_builder_set_memory_limit`,
+ * `packr_builder_set_value_limits`, `packr_builder_build`, `packr_builder_free`.
+ */
+typedef struct packr_builder packr_builder;
+
+/**
  * A byte buffer owned by libpackr: encoded values, text, metadata, call results.
  *
  * Read it with `packr_bytes_data` and `packr_bytes_len`; free it with `packr_bytes_free`
@@ -247,6 +261,31 @@ typedef uint32_t packr_kind;
 typedef struct packr_bytes packr_bytes;
 
 /**
+ * A built composition of packages, ready to call.
+ *
+ * Created by `packr_builder_build`; freed by `packr_composition_free`. Under the hood it is a
+ * `Box` holding a reference-counted runtime object that `packr_func`s share.
+ *
+ * Thread safety: every function taking a `const packr_composition *` may be called from any
+ * thread at the same time. Calls run in parallel: each call checks out its own set of package
+ * instances (a pool; sequential calls reuse the same set, so package state persists between
+ * them, while concurrent calls see separate instances). A host callback may call back into the
+ * same composition; that call runs on a separate set of instances. A wiring cycle (A calls B
+ * calls A) runs re-entrantly on the same instances. Nothing waits on a lock held across a call,
+ * so none of this can deadlock.
+ *
+ * After a trap (including fuel, timeout, interrupt and memory limits, and failed imports), the
+ * instances that took part may be broken, so the set is discarded and the next call
+ * re-instantiates every package of the composition; their in-memory state is lost, and the
+ * error message says so. Guest errors (status -1) do not discard anything.
+ *
+ * Methods: `packr_composition_call`, `packr_composition_func`, `packr_composition_types`,
+ * `packr_composition_package_count`, `packr_composition_package_name`,
+ * `packr_composition_interrupt`, `packr_composition_free`.
+ */
+typedef struct packr_composition packr_composition;
+
+/**
  * Details of a failure: its result code and a human-readable message that says what went
  * wrong and where (package, function, byte offset, node, limit).
  *
@@ -256,6 +295,25 @@ typedef struct packr_bytes packr_bytes;
  * Methods: `packr_error_code`, `packr_error_message`, `packr_error_free`.
  */
 typedef struct packr_error packr_error;
+
+/**
+ * A resolved export: call it many times without looking names up.
+ *
+ * Created by `packr_composition_func`; freed by `packr_func_free`. It holds a reference to its
+ * composition, which stays alive until both are freed (in any order). Under the hood it is a
+ * `Box`. Thread-safe: `packr_func_call` may run on any thread, concurrently.
+ *
+ * Methods: `packr_func_call`, `packr_func_free`.
+ */
+typedef struct packr_func packr_func;
+
+/**
+ * How a host function answers: set the output bytes or an error message.
+ *
+ * Only valid during the callback it was passed to; owned by libpackr (never free it). Methods:
+ * `packr_host_reply_set_output`, `packr_host_reply_set_error`.
+ */
+typedef struct packr_host_reply packr_host_reply;
 
 /**
  * A type descriptor, as carried by list, option and result values (and nested inside other
@@ -305,9 +363,169 @@ typedef struct packr_type packr_type;
  */
 typedef struct packr_value packr_value;
 
+/**
+ * A host function implemented in C (or any language with a C ABI).
+ *
+ * libpackr calls it with the `user_data` given at registration, the CGRF bytes the guest passed
+ * (`input`, `input_len`; borrowed for the duration of the callback, may be NULL when empty), and
+ * a `reply` to answer through. Return 0 for success; the output is what was last passed to
+ * `packr_host_reply_set_output`, or the unit value `()` when nothing was. Any other return
+ * value, or a message set with `packr_host_reply_set_error`, is a failure: the calling guest is
+ * stopped (trapped) and the top-level call returns `PACKR_RESULT_HOST` with the message.
+ *
+ * Threading: the callback runs on the thread that called into the composition, and may run on
+ * several threads at once when calls run in parallel. It may call libpackr functions, including
+ * calls into the same composition (they run on a separate set of instances). C++ exceptions,
+ * Go panics and longjmp must not escape it.
+ */
+typedef int32_t (*packr_host_fn)(void *user_data,
+                                 const uint8_t *input,
+                                 size_t input_len,
+                                 struct packr_host_reply *reply);
+
+/**
+ * Frees the `user_data` of a host function; see `packr_builder_add_host_function`.
+ */
+typedef void (*packr_finalizer)(void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * A new, empty builder. Free it with `packr_builder_free`, or hand it to `packr_builder_build`.
+ * NULL only when out of memory. Any thread.
+ */
+struct packr_builder *packr_builder_new(void);
+
+/**
+ * Frees a builder that was not built, with everything added to it (host functions registered
+ * on it have their finalizers run, unless a composition still holds them). NULL is fine. Must
+ * not be called twice, nor after `packr_builder_build` (which consumes the builder).
+ */
+void packr_builder_free(struct packr_builder *b);
+
+/**
+ * Adds a package under `name` from `len` bytes of a WebAssembly module (a packr guest).
+ *
+ * The bytes are borrowed for the call and compiled now, once per distinct module in the
+ * process (later builders with the same bytes reuse the compiled code), so bytes that are not
+ * valid wasm fail here with `PACKR_RESULT_COMPILE`. Package names must be unique; a duplicate
+ * is reported by `packr_builder_build` (`PACKR_RESULT_LINK`). NULL arguments, an empty name or
+ * bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`. Threading: exclusive access to `b`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_add_package(struct packr_builder *b,
+                                       const char *name,
+                                       const uint8_t *wasm,
+                                       size_t len,
+                                       struct packr_error **error_out);
+
+/**
+ * Like `packr_builder_add_package`, reading the module from the file at `path`
+ * (NUL-terminated UTF-8). A file that cannot be read: `PACKR_RESULT_IO`, naming the path and
+ * the reason.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_add_package_file(struct packr_builder *b,
+                                            const char *name,
+                                            const char *path,
+                                            struct packr_error **error_out);
+
+/**
+ * When package `target` calls its import `import_module`.`import_name`, run package `source`'s
+ * export `source_export`. The result is checked (valid CGRF within the value limits) and
+ * copied into memory the calling guest allocated, at any size.
+ *
+ * Names are NUL-terminated UTF-8, borrowed. The names are checked by `packr_builder_build`,
+ * which fails with `PACKR_RESULT_LINK` naming the culprit for an unknown package, export or
+ * import, or an import wired twice. A wire takes precedence over a host function of the same
+ * name for that target. Wiring cycles (A calls B calls A) are allowed; runaway recursion ends
+ * in a stack-overflow trap. NULL arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_wire(struct packr_builder *b,
+                                const char *target,
+                                const char *import_module,
+                                const char *import_name,
+                                const char *source,
+                                const char *source_export,
+                                struct packr_error **error_out);
+
+/**
+ * Registers a host function that every package importing `module`.`name` (and not wired
+ * otherwise) calls. See `packr_host_fn` for how the callback is called and answers.
+ *
+ * Ownership of `user_data` passes to libpackr on every return: `finalizer(user_data)` (when
+ * not NULL) runs exactly once, before this function returns if it fails, otherwise when the
+ * last builder, composition or func holding the function is freed, on whichever thread frees
+ * it. libpackr never dereferences `user_data`; the callback and its data must be usable from
+ * any thread, concurrently. A name registered twice fails at `packr_builder_build`
+ * (`PACKR_RESULT_LINK`). NULL `b`, `module`, `name` or `callback`, or bad UTF-8:
+ * `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_add_host_function(struct packr_builder *b,
+                                             const char *module,
+                                             const char *name,
+                                             packr_host_fn callback,
+                                             void *user_data,
+                                             packr_finalizer finalizer,
+                                             struct packr_error **error_out);
+
+/**
+ * Fuel per call (0 = unlimited, the default). Fuel counts executed wasm instructions across
+ * every package a call reaches; running out fails the call with `PACKR_RESULT_LIMIT`.
+ * Compositions with fuel use an engine that meters fuel (slower code); those without pay
+ * nothing. NULL `b`: `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE packr_result packr_builder_set_fuel(struct packr_builder *b, uint64_t fuel_per_call);
+
+/**
+ * Wall-clock limit per call in milliseconds (0 = none, the default). A call that runs longer
+ * fails with `PACKR_RESULT_LIMIT` within about 2 ms of the deadline once wasm code is running
+ * (time spent inside host callbacks is not interrupted). NULL `b`:
+ * `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_set_timeout_ms(struct packr_builder *b,
+                                          uint64_t ms_per_call);
+
+/**
+ * Largest linear memory per package instance, in bytes (0 = none, the default). A
+ * `memory.grow` beyond it fails the call with `PACKR_RESULT_LIMIT`. NULL `b`:
+ * `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_set_memory_limit(struct packr_builder *b,
+                                            uint64_t bytes_per_package);
+
+/**
+ * Limits for values that packages and host functions hand to other guests (0 = the default
+ * for that limit, as in `packr_value_decode_limited`). A result beyond them fails the call with
+ * `PACKR_RESULT_LIMIT`, blaming the producer. NULL `b`: `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_set_value_limits(struct packr_builder *b,
+                                            uint64_t max_bytes,
+                                            uint64_t max_nodes,
+                                            uint64_t max_depth);
+
+/**
+ * Checks the wiring, instantiates every package once, and returns the composition.
+ *
+ * Consumed in this function call: `b` is freed on every return (success or failure, also when
+ * `composition_out` is NULL) and must not be used again. On success `*composition_out` is a new
+ * composition; free it with `packr_composition_free`. Failures: `PACKR_RESULT_LINK` for
+ * duplicate package names, wires naming an unknown package, export or import, imports that
+ * nothing provides, imports or exports with a non-packr signature, a package without an
+ * exported `memory`; `PACKR_RESULT_TRAP` or `PACKR_RESULT_LIMIT` when instantiation itself
+ * fails. The message names the culprit. Threading: exclusive access to `b`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_build(struct packr_builder *b,
+                                 struct packr_composition **composition_out,
+                                 struct packr_error **error_out);
 
 /**
  * Pointer to the first byte. Never NULL for a non-NULL `b` (even when the length is 0, it
@@ -330,6 +548,99 @@ size_t packr_bytes_len(const struct packr_bytes *b);
 void packr_bytes_free(struct packr_bytes *b);
 
 /**
+ * Frees a composition. Calls running on other threads keep it alive until they return, and
+ * `packr_func`s keep it alive until they are freed. NULL is fine; must not be called twice.
+ */
+void packr_composition_free(struct packr_composition *c);
+
+/**
+ * Calls export `export_name` of package `package` with `input_len` bytes of CGRF input and
+ * returns the export's CGRF output.
+ *
+ * `input` is borrowed for the call (NULL is fine when `input_len` is 0) and passed through
+ * unchecked: the guest decodes it and reports problems as `PACKR_RESULT_GUEST`. On success
+ * `*output_out` is a new `packr_bytes` (free with `packr_bytes_free`). Failures:
+ * `PACKR_RESULT_NOT_FOUND` (unknown package or export; the message lists what exists),
+ * `PACKR_RESULT_GUEST` (the guest returned an error; its message is included),
+ * `PACKR_RESULT_TRAP` (the guest trapped, or returned an out-of-bounds result),
+ * `PACKR_RESULT_HOST` (a host function failed), `PACKR_RESULT_DECODE` (a package or host
+ * function handed invalid CGRF to another guest), `PACKR_RESULT_LIMIT` (fuel, timeout, memory
+ * or value limit), `PACKR_RESULT_INTERRUPTED`. Messages name every package and function on the
+ * way. Threading: any thread, concurrently (see `packr_composition`).
+ */
+PACKR_MUST_USE
+packr_result packr_composition_call(const struct packr_composition *c,
+                                    const char *package,
+                                    const char *export_name,
+                                    const uint8_t *input,
+                                    size_t input_len,
+                                    struct packr_bytes **output_out,
+                                    struct packr_error **error_out);
+
+/**
+ * Resolves `package`.`export_name` once, for fast repeated calls with `packr_func_call`.
+ *
+ * On success `*func_out` is a new `packr_func` (free with `packr_func_free`); it keeps the
+ * composition alive. Unknown names: `PACKR_RESULT_NOT_FOUND`. NULL arguments or bad UTF-8:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE
+packr_result packr_composition_func(const struct packr_composition *c,
+                                    const char *package,
+                                    const char *export_name,
+                                    struct packr_func **func_out,
+                                    struct packr_error **error_out);
+
+/**
+ * Calls a resolved export; same contract as `packr_composition_call`.
+ */
+PACKR_MUST_USE
+packr_result packr_func_call(const struct packr_func *f,
+                             const uint8_t *input,
+                             size_t input_len,
+                             struct packr_bytes **output_out,
+                             struct packr_error **error_out);
+
+/**
+ * Frees a func (and its reference to the composition). NULL is fine; must not be called twice.
+ */
+void packr_func_free(struct packr_func *f);
+
+/**
+ * The embedded type metadata of a package: the CGRF bytes its `__pack_types` export returns
+ * (a `package-metadata` record; decode it with `packr_value_decode`).
+ *
+ * On success `*metadata_out` is a new `packr_bytes`. A package without `__pack_types`, or an
+ * unknown package: `PACKR_RESULT_NOT_FOUND`. The metadata is read once and cached. Any thread.
+ */
+PACKR_MUST_USE
+packr_result packr_composition_types(const struct packr_composition *c,
+                                     const char *package,
+                                     struct packr_bytes **metadata_out,
+                                     struct packr_error **error_out);
+
+/**
+ * Number of packages in the composition (0 for NULL). Any thread.
+ */
+size_t packr_composition_package_count(const struct packr_composition *c);
+
+/**
+ * Name of package `index` (in the order they were added), as a NUL-terminated UTF-8 string
+ * owned by the composition and valid until `packr_composition_free`. NULL `c` or `index` out of
+ * range: NULL. Any thread.
+ */
+const char *packr_composition_package_name(const struct packr_composition *c, size_t index);
+
+/**
+ * Stops the calls running in this composition at this moment, including nested cross-package
+ * calls: they return `PACKR_RESULT_INTERRUPTED` as soon as their wasm code next checks (loop
+ * back-edges and function entries; a running host callback is not interrupted). Not sticky:
+ * with nothing running it does nothing, and later calls run normally. Works without any limit
+ * set. Thread-safe: call it from any thread, also while other threads are calling. NULL: no-op.
+ */
+void packr_composition_interrupt(const struct packr_composition *c);
+
+/**
  * The result code of an error.
  *
  * NULL: returns `PACKR_RESULT_INVALID_ARGUMENT`. Threading: any thread; an error is
@@ -349,6 +660,27 @@ const char *packr_error_message(const struct packr_error *e);
  * Frees an error. NULL is fine (nothing happens). Must not be called twice on the same error.
  */
 void packr_error_free(struct packr_error *e);
+
+/**
+ * Sets the host function's output: `len` bytes of CGRF at `data`, copied (so the caller may
+ * free or reuse its buffer right away). Calling it again replaces the previous output.
+ * `data` may be NULL when `len` is 0. The bytes are checked before they reach the guest;
+ * invalid CGRF fails the call with `PACKR_RESULT_DECODE` naming this host function.
+ * NULL `r`: `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_host_reply_set_output(struct packr_host_reply *r,
+                                         const uint8_t *data,
+                                         size_t len);
+
+/**
+ * Marks the host function as failed with `message` (NUL-terminated UTF-8, copied). The
+ * message reaches the caller of `packr_composition_call` inside the returned `packr_error`,
+ * with the import's name. NULL arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_host_reply_set_error(struct packr_host_reply *r,
+                                        const char *message);
 
 /**
  * The name of a result code as a static NUL-terminated string, for example

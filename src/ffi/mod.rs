@@ -6,16 +6,22 @@
 
 #[macro_use]
 mod boundary;
+mod builder;
 mod bytes;
+mod composition;
 mod error;
 mod handle;
+mod host;
 mod result;
 mod types;
 mod value;
 mod version;
 
+pub use builder::*;
 pub use bytes::*;
+pub use composition::*;
 pub use error::*;
+pub use host::*;
 pub use result::*;
 pub use types::*;
 pub use value::*;
