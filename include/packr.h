@@ -322,15 +322,14 @@ typedef struct packr_host_reply packr_host_reply;
  * Owned handles (`packr_type *`) come from the `packr_type_*` constructors and are freed with
  * `packr_type_free`, or consumed by a function that says so (`packr_value_list_new`,
  * `packr_type_list`, ...). Borrowed views (`const packr_type *`) come from accessors such as
- * `packr_value_elem_type` and live as long as their owner. Under the hood it is a `Box`
- * holding the descriptor's canonical CGRF bytes. Not thread-safe to mutate; an immutable
- * type may be read from several threads at once.
+ * `packr_value_elem_type` and live as long as their owner. Types are immutable, so any number
+ * of threads may read one at once.
  *
  * Methods: `packr_type_bool` ... `packr_type_flags`, `packr_type_list`, `packr_type_option`,
  * `packr_type_result`, `packr_type_tuple`, `packr_type_record`, `packr_type_variant`,
  * `packr_type_parse`, `packr_type_to_text`, `packr_type_kind`, `packr_type_len`,
  * `packr_type_get`, `packr_type_name`, `packr_type_equal`, `packr_type_clone`,
- * `packr_type_free`.
+ * `packr_type_free`. (Under the hood: a `Box`.)
  */
 typedef struct packr_type packr_type;
 
@@ -646,7 +645,7 @@ void packr_composition_interrupt(const struct packr_composition *c);
  * NULL: returns `PACKR_RESULT_INVALID_ARGUMENT`. Threading: any thread; an error is
  * immutable, so several threads may read it at once.
  */
-PACKR_MUST_USE packr_result packr_error_code(const struct packr_error *e);
+packr_result packr_error_code(const struct packr_error *e);
 
 /**
  * The error's message: NUL-terminated UTF-8, never NULL for a non-NULL error.
@@ -914,9 +913,11 @@ void packr_type_free(struct packr_type *t);
  * Ownership: `data` is borrowed for the call (NULL is fine when `len` is 0). On success
  * `*value_out` is a new value; free it with `packr_value_free`.
  * Errors: malformed bytes give `PACKR_RESULT_DECODE` with a message naming the byte offset and
- * node (the same first error packr-abi 0.5.4 reports); an input beyond a limit, including a
- * graph whose shared nodes would expand beyond the node or byte limit, gives
- * `PACKR_RESULT_LIMIT`. NULL `value_out`, or NULL `data` with `len` > 0:
+ * node (the same first error packr-abi 0.5.4 reports). `PACKR_RESULT_LIMIT` is returned for
+ * everything that is a size cap rather than malformed data: input over 16 MiB, a header node
+ * count over 1,000,000, a node payload over 8 MiB, a tuple or array of more than 1,000,000
+ * items (packr-abi's own caps), nesting deeper than the depth limit, and a graph whose shared
+ * nodes would expand beyond the node or byte limit. NULL `value_out`, or NULL `data` with `len` > 0:
  * `PACKR_RESULT_INVALID_ARGUMENT`. `error_out` may be NULL.
  * Time is linear in the decoded size and nothing recurses on the native stack.
  * Threading: any thread, concurrently.
@@ -1019,8 +1020,8 @@ PACKR_MUST_USE packr_result packr_value_char(uint32_t scalar, struct packr_value
 
 /**
  * A new `string` value holding a copy of `len` bytes of UTF-8 at `data` (which may contain
- * NUL bytes, and may be NULL when `len` is 0). Invalid UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`
- * naming the offset. On success `*value_out` is a new value. Any thread.
+ * NUL bytes, and may be NULL when `len` is 0). Invalid UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+ * On success `*value_out` is a new value. Any thread.
  */
 PACKR_MUST_USE
 packr_result packr_value_string(const char *data,
@@ -1245,11 +1246,13 @@ packr_result packr_value_variant_new(const char *type_name,
 /**
  * Appends `item` to a list's items, a tuple's items, or a variant's payload.
  *
- * Ownership: consumes `item` on every return (also on failure, when it is freed). `container`
- * must be an owned value or a view the caller may modify; pushing invalidates views previously
- * taken of `container`'s children. `container` of another kind (use `packr_value_record_push`
- * for records): `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Threading: needs exclusive access to `container`.
+ * Ownership: consumes `item` on every return (also on failure, when it is freed); `item` must
+ * be an owned value, never a borrowed view. `container` must be an owned value; pushing
+ * invalidates views previously taken of its children. Pushing a value into itself
+ * (`item == container`) is refused with `PACKR_RESULT_INVALID_ARGUMENT` and consumes nothing.
+ * `container` of another kind (use `packr_value_record_push` for records):
+ * `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
+ * Threading: needs exclusive access to `container`.
  */
 PACKR_MUST_USE
 packr_result packr_value_push(struct packr_value *container,
@@ -1259,8 +1262,10 @@ packr_result packr_value_push(struct packr_value *container,
  * Appends field `name: value` to a record (field order is kept; duplicate names are allowed,
  * as in packr 0.5.4).
  *
- * Ownership: consumes `value` on every return; `name` (NUL-terminated UTF-8) is borrowed.
- * `record` of another kind, NULL arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+ * Ownership: consumes `value` on every return (it must be an owned value, not a view);
+ * `name` (NUL-terminated UTF-8) is borrowed. `value == record` is refused with
+ * `PACKR_RESULT_INVALID_ARGUMENT` and consumes nothing. `record` of another kind, NULL
+ * arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
  * Threading: needs exclusive access to `record`.
  */
 PACKR_MUST_USE

@@ -50,7 +50,6 @@ pub(crate) fn write_error(error_out: *mut *mut packr_error, fail: Option<Fail>) 
 /// NULL: returns `PACKR_RESULT_INVALID_ARGUMENT`. Threading: any thread; an error is
 /// immutable, so several threads may read it at once.
 #[unsafe(no_mangle)]
-#[must_use]
 pub unsafe extern "C" fn packr_error_code(e: *const packr_error) -> packr_result {
     ffi_boundary! {
         // SAFETY: a non-NULL pointer came from libpackr and has not been freed.

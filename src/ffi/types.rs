@@ -97,15 +97,14 @@ impl From<Kind> for packr_kind {
 /// Owned handles (`packr_type *`) come from the `packr_type_*` constructors and are freed with
 /// `packr_type_free`, or consumed by a function that says so (`packr_value_list_new`,
 /// `packr_type_list`, ...). Borrowed views (`const packr_type *`) come from accessors such as
-/// `packr_value_elem_type` and live as long as their owner. Under the hood it is a `Box`
-/// holding the descriptor's canonical CGRF bytes. Not thread-safe to mutate; an immutable
-/// type may be read from several threads at once.
+/// `packr_value_elem_type` and live as long as their owner. Types are immutable, so any number
+/// of threads may read one at once.
 ///
 /// Methods: `packr_type_bool` ... `packr_type_flags`, `packr_type_list`, `packr_type_option`,
 /// `packr_type_result`, `packr_type_tuple`, `packr_type_record`, `packr_type_variant`,
 /// `packr_type_parse`, `packr_type_to_text`, `packr_type_kind`, `packr_type_len`,
 /// `packr_type_get`, `packr_type_name`, `packr_type_equal`, `packr_type_clone`,
-/// `packr_type_free`.
+/// `packr_type_free`. (Under the hood: a `Box`.)
 pub struct packr_type {
     _private: [u8; 0],
 }

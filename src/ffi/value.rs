@@ -78,9 +78,11 @@ fn decode_into(
 /// Ownership: `data` is borrowed for the call (NULL is fine when `len` is 0). On success
 /// `*value_out` is a new value; free it with `packr_value_free`.
 /// Errors: malformed bytes give `PACKR_RESULT_DECODE` with a message naming the byte offset and
-/// node (the same first error packr-abi 0.5.4 reports); an input beyond a limit, including a
-/// graph whose shared nodes would expand beyond the node or byte limit, gives
-/// `PACKR_RESULT_LIMIT`. NULL `value_out`, or NULL `data` with `len` > 0:
+/// node (the same first error packr-abi 0.5.4 reports). `PACKR_RESULT_LIMIT` is returned for
+/// everything that is a size cap rather than malformed data: input over 16 MiB, a header node
+/// count over 1,000,000, a node payload over 8 MiB, a tuple or array of more than 1,000,000
+/// items (packr-abi's own caps), nesting deeper than the depth limit, and a graph whose shared
+/// nodes would expand beyond the node or byte limit. NULL `value_out`, or NULL `data` with `len` > 0:
 /// `PACKR_RESULT_INVALID_ARGUMENT`. `error_out` may be NULL.
 /// Time is linear in the decoded size and nothing recurses on the native stack.
 /// Threading: any thread, concurrently.
@@ -263,8 +265,8 @@ pub unsafe extern "C" fn packr_value_char(
 }
 
 /// A new `string` value holding a copy of `len` bytes of UTF-8 at `data` (which may contain
-/// NUL bytes, and may be NULL when `len` is 0). Invalid UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`
-/// naming the offset. On success `*value_out` is a new value. Any thread.
+/// NUL bytes, and may be NULL when `len` is 0). Invalid UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+/// On success `*value_out` is a new value. Any thread.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn packr_value_string(
@@ -694,11 +696,13 @@ pub unsafe extern "C" fn packr_value_variant_new(
 
 /// Appends `item` to a list's items, a tuple's items, or a variant's payload.
 ///
-/// Ownership: consumes `item` on every return (also on failure, when it is freed). `container`
-/// must be an owned value or a view the caller may modify; pushing invalidates views previously
-/// taken of `container`'s children. `container` of another kind (use `packr_value_record_push`
-/// for records): `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments:
-/// `PACKR_RESULT_INVALID_ARGUMENT`. Threading: needs exclusive access to `container`.
+/// Ownership: consumes `item` on every return (also on failure, when it is freed); `item` must
+/// be an owned value, never a borrowed view. `container` must be an owned value; pushing
+/// invalidates views previously taken of its children. Pushing a value into itself
+/// (`item == container`) is refused with `PACKR_RESULT_INVALID_ARGUMENT` and consumes nothing.
+/// `container` of another kind (use `packr_value_record_push` for records):
+/// `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
+/// Threading: needs exclusive access to `container`.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn packr_value_push(
@@ -706,6 +710,9 @@ pub unsafe extern "C" fn packr_value_push(
     item: *mut packr_value,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
+        if !item.is_null() && std::ptr::eq(item, container) {
+            return Err(Fail::arg("cannot push a value into itself"));
+        }
         let item = take_value(item, "item")?;
         let c = cast_mut(container, "container")?;
         match c {
@@ -726,8 +733,10 @@ pub unsafe extern "C" fn packr_value_push(
 /// Appends field `name: value` to a record (field order is kept; duplicate names are allowed,
 /// as in packr 0.5.4).
 ///
-/// Ownership: consumes `value` on every return; `name` (NUL-terminated UTF-8) is borrowed.
-/// `record` of another kind, NULL arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+/// Ownership: consumes `value` on every return (it must be an owned value, not a view);
+/// `name` (NUL-terminated UTF-8) is borrowed. `value == record` is refused with
+/// `PACKR_RESULT_INVALID_ARGUMENT` and consumes nothing. `record` of another kind, NULL
+/// arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
 /// Threading: needs exclusive access to `record`.
 #[unsafe(no_mangle)]
 #[must_use]
@@ -737,6 +746,9 @@ pub unsafe extern "C" fn packr_value_record_push(
     value: *mut packr_value,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
+        if !value.is_null() && std::ptr::eq(value, record) {
+            return Err(Fail::arg("cannot push a record into itself"));
+        }
         let value = take_value(value, "value")?;
         let name = arg_str(name, "name")?;
         match cast_mut(record, "record")? {
