@@ -14,4 +14,5 @@ pub use decode::{
 pub use encode::{encode, encode_into};
 pub use error::{AbiError, DecodeError, EncodeError};
 pub use model::{List, OptionValue, Record, ResultValue, Seq, Str, Value, Variant, debug_string};
+pub use text::{TextError, parse, parse_type, to_text, type_to_text};
 pub use types::{Kind, Type, tag};
