@@ -25,6 +25,7 @@ step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan
 step "C tests under valgrind" make -s -C tests/c valgrind
 step "C tests against the static library" make -s -C tests/c static
 step "examples (output compared with .expected)" make -s -C examples-c check
+step "packr-run command-line tool" bash -c "make -s -C tools && tools/check.sh"
 step "bounded fuzzing" scripts/fuzz.sh "${PACKR_FUZZ_RUNS:-20000}"
 echo
 echo "test.sh: $passed passed, 0 failed"

@@ -112,10 +112,7 @@ impl std::error::Error for MemoryLimitHit {}
 /// Turns a wasmtime error from a call into a CallError, keeping ours when one is inside.
 pub(crate) fn classify(e: wasmtime::Error, fuel: u64, timeout_ms: u64) -> CallError {
     if let Some(c) = e.downcast_ref::<CallError>() {
-        return CallError {
-            trapped: true,
-            ..c.clone()
-        };
+        return c.clone();
     }
     if let Some(s) = e.downcast_ref::<Stop>() {
         return match s {

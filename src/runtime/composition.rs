@@ -296,12 +296,9 @@ pub(crate) fn import_handler(
                 invoke(caller.as_context_mut(), *source, *export, &input)
                     .map_err(|e| wrap(classify(e, 0, 0)))?
             }
-            Provider::Host(f) => f.call(&input).map_err(|msg| {
-                wrap(CallError::new(
-                    ErrorKind::Host,
-                    format!("host function failed: {msg}"),
-                ))
-            })?,
+            Provider::Host(f) => f
+                .call(&input)
+                .map_err(|msg| wrap(CallError::new(ErrorKind::Host, msg)))?,
         };
         // Blame the producer for bad bytes before the consumer's decoder sees them.
         let limits = caller.data().value_limits;
