@@ -33,12 +33,32 @@ pub(crate) struct PackageHandles {
 pub(crate) struct PackageState {
     /// Address of the two result slots (8 bytes the host owns in this guest's memory).
     pub slots: u32,
-    /// Host-owned scratch region at the top of memory, for guests without `__pack_alloc`.
-    pub scratch: Option<(u32, u32)>,
+    /// Host-owned scratch memory at the top of the guest's memory, for guests without a usable
+    /// `__pack_alloc`: a bump region, reset at the start of every top-level call.
+    pub scratch: Option<Scratch>,
     /// Import results handed to the guest through `__pack_alloc`. packr-guest 0.5.4 never
     /// frees them, so the host does: at the guest's next import call, and after the top-level
     /// call returns.
     pub pending_frees: Vec<(u32, u32)>,
+}
+
+/// A bump region of guest memory that only the host hands out.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scratch {
+    base: u32,
+    cap: u32,
+    used: u32,
+    /// Bytes at the start that survive `reset` (the result slots, when they live here).
+    reserved: u32,
+}
+
+impl PackageState {
+    /// Makes the scratch region reusable for a new top-level call.
+    pub fn reset_scratch(&mut self) {
+        if let Some(s) = &mut self.scratch {
+            s.used = s.reserved;
+        }
+    }
 }
 
 /// A failed call: a kind, a message, and whether wasm trapped (the instances on the way may be
@@ -191,37 +211,43 @@ pub(crate) fn write_guest(
     Ok(())
 }
 
-/// Reserves `len` bytes in the host-owned scratch region at the top of the guest's memory,
-/// growing the memory the first time (or when more room is needed).
-pub(crate) fn scratch(
-    mut cx: impl AsContextMut,
-    mem: Memory,
-    st: &mut PackageState,
-    len: u32,
-) -> wasmtime::Result<u32> {
-    if let Some((addr, cap)) = st.scratch {
-        if cap >= len {
-            return Ok(addr);
+/// Reserves `len` bytes of host-owned scratch memory in the guest, growing its memory when the
+/// current region is full (earlier regions stay valid: linear memory never shrinks).
+pub(crate) fn scratch(mut cx: impl AsContextMut, mem: Memory, st: &mut PackageState, len: u32) -> wasmtime::Result<u32> {
+    let need = len.checked_add(7).map(|n| n & !7).unwrap_or(u32::MAX);
+    if let Some(s) = &mut st.scratch {
+        if s.cap - s.used >= need {
+            let a = s.base + s.used;
+            s.used += need;
+            return Ok(a);
         }
     }
-    let pages = (u64::from(len.max(8)) + 65535) / 65536;
-    let old = mem.grow(&mut cx, pages).map_err(|e| {
-        wasmtime::Error::new(CallError::new(
-            ErrorKind::Limit,
-            format!(
-                "cannot grow the guest's memory for {len} bytes: {}",
-                root_cause(&e)
-            ),
-        ))
-    })?;
-    let addr = u32::try_from(old * 65536).map_err(|_| {
-        wasmtime::Error::new(CallError::new(
-            ErrorKind::Limit,
-            "guest memory beyond 4 GiB".into(),
-        ))
-    })?;
-    st.scratch = Some((addr, (pages * 65536) as u32));
-    Ok(addr)
+    let want = u64::from(need).max(65536).max(st.scratch.map_or(0, |s| u64::from(s.cap) * 2));
+    let pages = want.div_ceil(65536);
+    let too_big = |what: String| wasmtime::Error::new(CallError::new(ErrorKind::Limit, what));
+    let old = mem
+        .grow(&mut cx, pages)
+        .map_err(|e| too_big(format!("cannot grow the guest's memory for {len} bytes: {}", root_cause(&e))))?;
+    let base = u32::try_from(old * 65536).map_err(|_| too_big("guest memory beyond 4 GiB".into()))?;
+    let cap = u32::try_from(pages * 65536).map_err(|_| too_big("guest memory beyond 4 GiB".into()))?;
+    st.scratch = Some(Scratch { base, cap, used: need, reserved: 0 });
+    Ok(base)
+}
+
+/// Reserves the 8 bytes of result slots: from `__pack_alloc` when it gives a usable address,
+/// otherwise from scratch memory (kept across resets).
+pub(crate) fn reserve_slots(mut cx: impl AsContextMut, h: &PackageHandles, st: &mut PackageState) -> wasmtime::Result<u32> {
+    if let Some(alloc) = &h.alloc {
+        let p = alloc.call(&mut cx, 8)? as u32;
+        if p != 0 && u64::from(p) + 8 <= h.memory.data_size(&cx) as u64 {
+            return Ok(p);
+        }
+    }
+    let p = scratch(&mut cx, h.memory, st, 8)?;
+    if let Some(s) = &mut st.scratch {
+        s.reserved = s.used;
+    }
+    Ok(p)
 }
 
 /// Places `bytes` in the guest: in a `__pack_alloc` buffer (returned with `true`, the caller

@@ -178,9 +178,9 @@ impl Shared {
         // Result slots: 8 bytes per package in memory the host owns.
         for (i, h) in handles.iter().enumerate() {
             let mut st = std::mem::take(&mut store.data_mut().states[i]);
-            let r = place(&mut store, h, &mut st, &[0u8; 8], "result slots");
+            let r = abi::reserve_slots(&mut store, h, &mut st);
             match r {
-                Ok((addr, _)) => st.slots = addr,
+                Ok(addr) => st.slots = addr,
                 Err(e) => {
                     let c = classify(e, self.limits.fuel, self.limits.timeout_ms);
                     return Err(CallError {
@@ -386,6 +386,9 @@ impl Composition {
         {
             let d = store.data_mut();
             d.call_gen = sh.interrupts.load(Ordering::SeqCst);
+            for st in &mut d.states {
+                st.reset_scratch();
+            }
             d.deadline = (sh.limits.timeout_ms > 0)
                 .then(|| Instant::now() + Duration::from_millis(sh.limits.timeout_ms));
         }
