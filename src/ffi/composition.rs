@@ -140,6 +140,7 @@ pub unsafe extern "C" fn packr_composition_call(
         let p = arg_str(package, "package")?;
         let e = arg_str(export_name, "export_name")?;
         let input = arg_bytes(input, input_len, "input")?;
+        arg_out(output_out, "output_out")?;
         let (pi, ei) = c.comp.resolve(p, e).map_err(runtime_fail)?;
         do_call(&c.comp, pi, ei, input, output_out)
     })

@@ -213,7 +213,12 @@ pub(crate) fn write_guest(
 
 /// Reserves `len` bytes of host-owned scratch memory in the guest, growing its memory when the
 /// current region is full (earlier regions stay valid: linear memory never shrinks).
-pub(crate) fn scratch(mut cx: impl AsContextMut, mem: Memory, st: &mut PackageState, len: u32) -> wasmtime::Result<u32> {
+pub(crate) fn scratch(
+    mut cx: impl AsContextMut,
+    mem: Memory,
+    st: &mut PackageState,
+    len: u32,
+) -> wasmtime::Result<u32> {
     let need = len.checked_add(7).map(|n| n & !7).unwrap_or(u32::MAX);
     if let Some(s) = &mut st.scratch {
         if s.cap - s.used >= need {
@@ -222,21 +227,37 @@ pub(crate) fn scratch(mut cx: impl AsContextMut, mem: Memory, st: &mut PackageSt
             return Ok(a);
         }
     }
-    let want = u64::from(need).max(65536).max(st.scratch.map_or(0, |s| u64::from(s.cap) * 2));
+    let want = u64::from(need)
+        .max(65536)
+        .max(st.scratch.map_or(0, |s| u64::from(s.cap) * 2));
     let pages = want.div_ceil(65536);
     let too_big = |what: String| wasmtime::Error::new(CallError::new(ErrorKind::Limit, what));
-    let old = mem
-        .grow(&mut cx, pages)
-        .map_err(|e| too_big(format!("cannot grow the guest's memory for {len} bytes: {}", root_cause(&e))))?;
-    let base = u32::try_from(old * 65536).map_err(|_| too_big("guest memory beyond 4 GiB".into()))?;
-    let cap = u32::try_from(pages * 65536).map_err(|_| too_big("guest memory beyond 4 GiB".into()))?;
-    st.scratch = Some(Scratch { base, cap, used: need, reserved: 0 });
+    let old = mem.grow(&mut cx, pages).map_err(|e| {
+        too_big(format!(
+            "cannot grow the guest's memory for {len} bytes: {}",
+            root_cause(&e)
+        ))
+    })?;
+    let base =
+        u32::try_from(old * 65536).map_err(|_| too_big("guest memory beyond 4 GiB".into()))?;
+    let cap =
+        u32::try_from(pages * 65536).map_err(|_| too_big("guest memory beyond 4 GiB".into()))?;
+    st.scratch = Some(Scratch {
+        base,
+        cap,
+        used: need,
+        reserved: 0,
+    });
     Ok(base)
 }
 
 /// Reserves the 8 bytes of result slots: from `__pack_alloc` when it gives a usable address,
 /// otherwise from scratch memory (kept across resets).
-pub(crate) fn reserve_slots(mut cx: impl AsContextMut, h: &PackageHandles, st: &mut PackageState) -> wasmtime::Result<u32> {
+pub(crate) fn reserve_slots(
+    mut cx: impl AsContextMut,
+    h: &PackageHandles,
+    st: &mut PackageState,
+) -> wasmtime::Result<u32> {
     if let Some(alloc) = &h.alloc {
         let p = alloc.call(&mut cx, 8)? as u32;
         if p != 0 && u64::from(p) + 8 <= h.memory.data_size(&cx) as u64 {

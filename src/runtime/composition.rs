@@ -83,7 +83,7 @@ pub(crate) struct PackageInfo {
     pub name: String,
     pub exports: Vec<String>,
     pub export_index: HashMap<String, usize>,
-    pub types: OnceLock<std::result::Result<Option<Vec<u8>>, Error>>,
+    pub types: OnceLock<Option<Vec<u8>>>,
 }
 
 pub(crate) struct Shared {
@@ -192,6 +192,25 @@ impl Shared {
             store.data_mut().states[i] = st;
         }
         Ok(store)
+    }
+
+    /// Readies an instance set for a new top-level call: fresh fuel and deadline, the current
+    /// interrupt generation, empty scratch regions.
+    fn prepare(&self, store: &mut Store<StoreData>) -> std::result::Result<(), CallError> {
+        let d = store.data_mut();
+        d.call_gen = self.interrupts.load(Ordering::SeqCst);
+        for st in &mut d.states {
+            st.reset_scratch();
+        }
+        d.deadline = (self.limits.timeout_ms > 0)
+            .then(|| Instant::now() + Duration::from_millis(self.limits.timeout_ms));
+        if self.limits.fuel > 0 {
+            store
+                .set_fuel(self.limits.fuel)
+                .map_err(|e| classify(e, 0, 0))?;
+        }
+        store.set_epoch_deadline(1);
+        Ok(())
     }
 
     fn checkout(&self) -> std::result::Result<Store<StoreData>, CallError> {
@@ -383,21 +402,8 @@ impl Composition {
         let here = |c: &CallError| format!("{}.{}: {}", info.name, ename, c.message);
         let mut store = sh.checkout().map_err(|c| Error::new(c.kind, here(&c)))?;
         let _ticker = (sh.limits.timeout_ms > 0).then(TickerGuard::start);
-        {
-            let d = store.data_mut();
-            d.call_gen = sh.interrupts.load(Ordering::SeqCst);
-            for st in &mut d.states {
-                st.reset_scratch();
-            }
-            d.deadline = (sh.limits.timeout_ms > 0)
-                .then(|| Instant::now() + Duration::from_millis(sh.limits.timeout_ms));
-        }
-        if sh.limits.fuel > 0 {
-            store
-                .set_fuel(sh.limits.fuel)
-                .map_err(|e| Error::new(ErrorKind::Limit, e.to_string()))?;
-        }
-        store.set_epoch_deadline(1);
+        sh.prepare(&mut store)
+            .map_err(|c| Error::new(c.kind, here(&c)))?;
         let r = invoke(store.as_context_mut(), pkg, export, input);
         // Import results the guests never freed.
         let mut cleanup_failed = false;
@@ -439,43 +445,42 @@ impl Composition {
             .packages
             .get(pkg)
             .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such package"))?;
-        info.types
-            .get_or_init(|| {
-                let mut store = sh.checkout().map_err(|c| Error::new(c.kind, c.message))?;
-                let handles = store.data().handles.clone();
-                let h = &handles[pkg];
-                let Some(f) = h.types.clone() else {
-                    sh.checkin(store);
-                    return Ok(None);
-                };
-                let slots = store.data().states[pkg].slots;
-                let r = f
-                    .call(&mut store, (slots as i32, slots.wrapping_add(4) as i32))
-                    .and_then(|status| {
-                        let (p, l) = read_slots(&store, h, slots)?;
-                        let bytes =
-                            read_guest(&store, h.memory, p as i32, l as i32, "the metadata")?;
-                        Ok((status, bytes))
-                    });
-                match r {
-                    Ok((0, bytes)) => {
-                        sh.checkin(store);
-                        Ok(Some(bytes))
-                    }
-                    Ok((s, _)) => Err(Error::new(
-                        ErrorKind::Guest,
-                        format!("{}.__pack_types returned status {s}", info.name),
-                    )),
-                    Err(e) => {
-                        let c = classify(e, sh.limits.fuel, sh.limits.timeout_ms);
-                        Err(Error::new(
-                            c.kind,
-                            format!("{}.__pack_types: {}", info.name, c.message),
-                        ))
-                    }
-                }
-            })
-            .clone()
+        let fail =
+            |c: CallError| Error::new(c.kind, format!("{}.__pack_types: {}", info.name, c.message));
+        if let Some(cached) = info.types.get() {
+            return Ok(cached.clone());
+        }
+        let mut store = sh.checkout().map_err(fail)?;
+        sh.prepare(&mut store).map_err(fail)?;
+        let handles = store.data().handles.clone();
+        let h = &handles[pkg];
+        let Some(f) = h.types.clone() else {
+            sh.checkin(store);
+            return Ok(info.types.get_or_init(|| None).clone());
+        };
+        let slots = store.data().states[pkg].slots;
+        let r = f
+            .call(&mut store, (slots as i32, slots.wrapping_add(4) as i32))
+            .and_then(|status| {
+                let (p, l) = read_slots(&store, h, slots)?;
+                let bytes = read_guest(&store, h.memory, p as i32, l as i32, "the metadata")?;
+                Ok((status, bytes))
+            });
+        match r {
+            // Only success is cached: a failure (a limit, an interrupt) may not repeat.
+            Ok((0, bytes)) => {
+                sh.checkin(store);
+                Ok(info.types.get_or_init(|| Some(bytes)).clone())
+            }
+            Ok((s, _)) => {
+                sh.checkin(store);
+                Err(fail(CallError::new(
+                    ErrorKind::Guest,
+                    format!("returned status {s}"),
+                )))
+            }
+            Err(e) => Err(fail(classify(e, sh.limits.fuel, sh.limits.timeout_ms))),
+        }
     }
 
     /// Stops the calls running in this composition now (they fail with `Interrupted`).
