@@ -20,10 +20,13 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 fi
 step "build the wasm guest fixtures" tests/guests/build.sh
 step "Rust tests (codec, golden vectors, properties, FFI)" cargo test --release
-step "C and C++ tests" make -s -C tests/c test
-step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan
-step "C tests under valgrind" make -s -C tests/c valgrind
+step "C and C++ tests: values" make -s -C tests/c test
+step "C and C++ tests: runtime (guests, wiring, host functions, limits)" make -s -C tests/c runtime
+step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan runtime-asan stress-asan
+step "C tests under valgrind" make -s -C tests/c valgrind runtime-valgrind
 step "C tests against the static library" make -s -C tests/c static
+step "pthread stress: 8 threads x 10,000 calls with interrupts" make -s -C tests/c stress
+step "pthread stress under ThreadSanitizer" make -s -C tests/c stress-tsan
 step "examples (output compared with .expected)" make -s -C examples-c check
 step "packr-run command-line tool" bash -c "make -s -C tools && tools/check.sh"
 step "bounded fuzzing" scripts/fuzz.sh "${PACKR_FUZZ_RUNS:-20000}"
