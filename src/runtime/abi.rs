@@ -68,6 +68,9 @@ pub(crate) struct CallError {
     pub kind: ErrorKind,
     pub message: String,
     pub trapped: bool,
+    /// How many import hops the message already names (a runaway cycle would otherwise
+    /// produce a message with thousands of them).
+    pub hops: u32,
 }
 
 impl std::fmt::Display for CallError {
@@ -83,6 +86,7 @@ impl CallError {
             kind,
             message,
             trapped: false,
+            hops: 0,
         }
     }
     pub fn trap(message: String) -> CallError {
@@ -90,6 +94,7 @@ impl CallError {
             kind: ErrorKind::Trap,
             message,
             trapped: true,
+            hops: 0,
         }
     }
 }
@@ -140,11 +145,13 @@ pub(crate) fn classify(e: wasmtime::Error, fuel: u64, timeout_ms: u64) -> CallEr
                 kind: ErrorKind::Interrupted,
                 message: "interrupted by packr_composition_interrupt".into(),
                 trapped: true,
+                hops: 0,
             },
             Stop::Timeout => CallError {
                 kind: ErrorKind::Limit,
                 message: format!("timeout: the call ran longer than its limit of {timeout_ms} ms"),
                 trapped: true,
+                hops: 0,
             },
         };
     }
@@ -153,6 +160,7 @@ pub(crate) fn classify(e: wasmtime::Error, fuel: u64, timeout_ms: u64) -> CallEr
             kind: ErrorKind::Limit,
             message: m.to_string(),
             trapped: true,
+            hops: 0,
         };
     }
     if let Some(t) = e.downcast_ref::<wasmtime::Trap>() {
@@ -161,6 +169,7 @@ pub(crate) fn classify(e: wasmtime::Error, fuel: u64, timeout_ms: u64) -> CallEr
                 kind: ErrorKind::Limit,
                 message: format!("fuel: the call used up its {fuel} units of fuel"),
                 trapped: true,
+                hops: 0,
             },
             wasmtime::Trap::StackOverflow => {
                 CallError::trap("trapped: wasm stack overflow (call stack exhausted)".into())

@@ -50,6 +50,8 @@ pub(crate) struct StoreData {
     deadline: Option<Instant>,
     memory_limit: usize,
     pub value_limits: Limits,
+    /// The call limits, for error messages of nested calls.
+    limits: CallLimits,
 }
 
 impl ResourceLimiter for StoreData {
@@ -121,6 +123,7 @@ impl Shared {
             deadline: None,
             memory_limit: usize::try_from(self.limits.memory_bytes).unwrap_or(usize::MAX),
             value_limits: self.value_limits,
+            limits: self.limits,
         };
         let mut store = Store::new(&self.engine, data);
         store.limiter(|d| d as &mut dyn ResourceLimiter);
@@ -297,10 +300,19 @@ pub(crate) fn import_handler(
     move |mut caller: Caller<'_, StoreData>, in_ptr: i32, in_len: i32, out_pp: i32, out_lp: i32| {
         let handles = caller.data().handles.clone();
         let me = &handles[target];
+        // Names the hop in the message; past MAX_HOPS (a runaway cycle) only the innermost
+        // hops and the outermost one are kept.
         let wrap = |c: CallError| {
+            const MAX_HOPS: u32 = 8;
+            let message = match c.hops {
+                h if h < MAX_HOPS => format!("import {import} → {provider_name}: {}", c.message),
+                MAX_HOPS => format!("import {import} → {provider_name}: … {}", c.message),
+                _ => c.message.clone(),
+            };
             wasmtime::Error::new(CallError {
-                message: format!("import {import} → {provider_name}: {}", c.message),
+                message,
                 trapped: true,
+                hops: c.hops + 1,
                 ..c
             })
         };
@@ -312,8 +324,10 @@ pub(crate) fn import_handler(
         }
         let out = match &provider {
             Provider::Wire { source, export } => {
-                invoke(caller.as_context_mut(), *source, *export, &input)
-                    .map_err(|e| wrap(classify(e, 0, 0)))?
+                invoke(caller.as_context_mut(), *source, *export, &input).map_err(|e| {
+                    let l = caller.data().limits;
+                    wrap(classify(e, l.fuel, l.timeout_ms))
+                })?
             }
             Provider::Host(f) => f
                 .call(&input)
@@ -329,7 +343,11 @@ pub(crate) fn import_handler(
             };
             return Err(wrap(CallError::new(
                 kind,
-                format!("returned invalid CGRF: {e}"),
+                if e.limit {
+                    format!("returned a value beyond the composition's value limits: {e}")
+                } else {
+                    format!("returned invalid CGRF: {e}")
+                },
             )));
         }
         let mut st = std::mem::take(&mut caller.data_mut().states[target]);

@@ -1,0 +1,3 @@
+module github.com/packr/libpackr/bindings/go
+
+go 1.19
