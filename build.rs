@@ -25,12 +25,34 @@ fn main() {
         v("CARGO_PKG_VERSION_PATCH"),
     );
     let num = |s: &str| s.parse::<u64>().unwrap_or(0);
+    // SONAME of the cdylib, as cargo-c sets it: libpackr.so.0.Y for 0.y releases (any minor
+    // release may break the ABI), libpackr.so.0.0.Z for 0.0.z, libpackr.so.X from 1.0 on.
+    // ELF targets only. The Makefile's install names the files to match.
+    if std::env::var("CARGO_CFG_TARGET_FAMILY").as_deref() == Ok("unix")
+        && std::env::var("CARGO_CFG_TARGET_VENDOR").as_deref() != Ok("apple")
+    {
+        let sover = match (num(&major), num(&minor)) {
+            (0, 0) => format!("0.0.{patch}"),
+            (0, _) => format!("0.{minor}"),
+            _ => major.clone(),
+        };
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpackr.so.{sover}");
+        // Programs linked against target/<profile>/libpackr.so look for the SONAME at run time:
+        // give it to them in the build tree too (a relative link, valid once cargo links the .so).
+        if let Some(profile_dir) = out.ancestors().nth(3) {
+            let link = profile_dir.join(format!("libpackr.so.{sover}"));
+            if std::fs::symlink_metadata(&link).is_err() {
+                #[cfg(unix)]
+                let _ = std::os::unix::fs::symlink("libpackr.so", &link);
+            }
+        }
+    }
     config.after_includes = Some(format!(
         r#"
 #define PACKR_VERSION_MAJOR {major}
 #define PACKR_VERSION_MINOR {minor}
 #define PACKR_VERSION_PATCH {patch}
-/** (major << 16) | (minor << 8) | patch, for #if comparisons. */
+/** (major << 16) | (minor << 8) | patch, for preprocessor comparisons. */
 #define PACKR_VERSION_NUMBER {number}
 #define PACKR_VERSION_STRING "{major}.{minor}.{patch}"
 

@@ -41,7 +41,7 @@
 #define PACKR_VERSION_MAJOR 0
 #define PACKR_VERSION_MINOR 1
 #define PACKR_VERSION_PATCH 0
-/** (major << 16) | (minor << 8) | patch, for #if comparisons. */
+/** (major << 16) | (minor << 8) | patch, for preprocessor comparisons. */
 #define PACKR_VERSION_NUMBER 256
 #define PACKR_VERSION_STRING "0.1.0"
 

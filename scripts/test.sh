@@ -29,6 +29,8 @@ step "pthread stress: 8 threads x 10,000 calls with interrupts" make -s -C tests
 step "pthread stress under ThreadSanitizer" make -s -C tests/c stress-tsan
 step "examples (output compared with .expected)" make -s -C examples-c check
 step "packr-run command-line tool" bash -c "make -s -C tools && tools/check.sh"
+step "C++ wrapper (include/packr.hpp), also under ASan + UBSan" make -s test-cpp test-cpp-asan
+step "install: pkg-config (shared and static) and CMake consumers" make -s test-install
 step "Go and Python bindings" bindings/run_tests.sh
 step "bounded fuzzing" scripts/fuzz.sh "${PACKR_FUZZ_RUNS:-20000}"
 echo

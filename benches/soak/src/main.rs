@@ -12,7 +12,10 @@ use std::ptr::null_mut;
 use std::time::Instant;
 
 fn guest(name: &str) -> Vec<u8> {
-    let p = format!("{}/../../target/guests/wasm/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    let p = format!(
+        "{}/../../target/guests/wasm/{name}.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e} (run tests/guests/build.sh first)"))
 }
 
@@ -29,10 +32,48 @@ fn adder_doubler(adder: &[u8], doubler: &[u8]) -> *mut packr_composition {
     let mut err = null_mut();
     unsafe {
         let b = packr_builder_new();
-        ok(packr_builder_add_package(b, c("adder").as_ptr(), adder.as_ptr(), adder.len(), &mut err), err, "add");
-        ok(packr_builder_add_package(b, c("doubler").as_ptr(), doubler.as_ptr(), doubler.len(), &mut err), err, "add");
-        let (t, m, n, s, e) = (c("adder"), c("math"), c("double"), c("doubler"), c("double"));
-        ok(packr_builder_wire(b, t.as_ptr(), m.as_ptr(), n.as_ptr(), s.as_ptr(), e.as_ptr(), &mut err), err, "wire");
+        ok(
+            packr_builder_add_package(
+                b,
+                c("adder").as_ptr(),
+                adder.as_ptr(),
+                adder.len(),
+                &mut err,
+            ),
+            err,
+            "add",
+        );
+        ok(
+            packr_builder_add_package(
+                b,
+                c("doubler").as_ptr(),
+                doubler.as_ptr(),
+                doubler.len(),
+                &mut err,
+            ),
+            err,
+            "add",
+        );
+        let (t, m, n, s, e) = (
+            c("adder"),
+            c("math"),
+            c("double"),
+            c("doubler"),
+            c("double"),
+        );
+        ok(
+            packr_builder_wire(
+                b,
+                t.as_ptr(),
+                m.as_ptr(),
+                n.as_ptr(),
+                s.as_ptr(),
+                e.as_ptr(),
+                &mut err,
+            ),
+            err,
+            "wire",
+        );
         let mut comp = null_mut();
         ok(packr_builder_build(b, &mut comp, &mut err), err, "build");
         comp
@@ -43,13 +84,21 @@ fn func(c: *const packr_composition, pkg: &str, f: &str) -> *mut packr_func {
     let (p, e) = (CString::new(pkg).unwrap(), CString::new(f).unwrap());
     let mut out = null_mut();
     let mut err = null_mut();
-    unsafe { ok(packr_composition_func(c, p.as_ptr(), e.as_ptr(), &mut out, &mut err), err, "func") };
+    unsafe {
+        ok(
+            packr_composition_func(c, p.as_ptr(), e.as_ptr(), &mut out, &mut err),
+            err,
+            "func",
+        )
+    };
     out
 }
 
 /// CGRF for S64(n).
 fn s64(n: i64) -> Vec<u8> {
-    let mut b = b"CGRF\x02\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x08\x00\x00\x00".to_vec();
+    let mut b =
+        b"CGRF\x02\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x08\x00\x00\x00"
+            .to_vec();
     b.extend_from_slice(&n.to_le_bytes());
     b
 }
@@ -59,7 +108,11 @@ fn call_s64(f: *const packr_func, n: i64) -> i64 {
     let mut out = null_mut();
     let mut err = null_mut();
     unsafe {
-        ok(packr_func_call(f, input.as_ptr(), input.len(), &mut out, &mut err), err, "call");
+        ok(
+            packr_func_call(f, input.as_ptr(), input.len(), &mut out, &mut err),
+            err,
+            "call",
+        );
         let data = std::slice::from_raw_parts(packr_bytes_data(out), packr_bytes_len(out));
         let v = i64::from_le_bytes(data[24..32].try_into().unwrap());
         packr_bytes_free(out);
@@ -72,11 +125,27 @@ unsafe impl<T> std::marker::Send for Send<T> {}
 
 /// Calls per second with `threads` threads for `per_thread` calls each; `shared` selects one
 /// composition for all threads instead of one each.
-fn throughput(adder: &[u8], doubler: &[u8], threads: usize, per_thread: usize, shared: bool) -> f64 {
+fn throughput(
+    adder: &[u8],
+    doubler: &[u8],
+    threads: usize,
+    per_thread: usize,
+    shared: bool,
+) -> f64 {
     let common = adder_doubler(adder, doubler);
-    let comps: Vec<*mut packr_composition> =
-        (0..threads).map(|_| if shared { common } else { adder_doubler(adder, doubler) }).collect();
-    let funcs: Vec<Send<*mut packr_func>> = comps.iter().map(|c| Send(func(*c, "adder", "process"))).collect();
+    let comps: Vec<*mut packr_composition> = (0..threads)
+        .map(|_| {
+            if shared {
+                common
+            } else {
+                adder_doubler(adder, doubler)
+            }
+        })
+        .collect();
+    let funcs: Vec<Send<*mut packr_func>> = comps
+        .iter()
+        .map(|c| Send(func(*c, "adder", "process")))
+        .collect();
     for f in &funcs {
         assert_eq!(call_s64(f.0, 5), 11); // warm up, and instantiate on this thread's set
     }
@@ -109,7 +178,11 @@ fn throughput(adder: &[u8], doubler: &[u8], threads: usize, per_thread: usize, s
 
 fn rss_kib() -> u64 {
     let s = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = s.split_whitespace().nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
+    let pages: u64 = s
+        .split_whitespace()
+        .nth(1)
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(0);
     pages * 4
 }
 
@@ -121,18 +194,35 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     let adder = guest("adder");
     let doubler = guest("doubler");
-    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(d)
+    };
 
     println!("## Parallel scaling (adder.process through packr_func_call; medians of 5 runs)\n");
     println!("| compositions | 1 thread (calls/s) | 2 threads (calls/s) | speed-up |");
     println!("|---|---:|---:|---:|");
     let n = env("SCALE_CALLS", 100_000);
     for shared in [false, true] {
-        let one = median((0..5).map(|_| throughput(&adder, &doubler, 1, n, shared)).collect());
-        let two = median((0..5).map(|_| throughput(&adder, &doubler, 2, n, shared)).collect());
+        let one = median(
+            (0..5)
+                .map(|_| throughput(&adder, &doubler, 1, n, shared))
+                .collect(),
+        );
+        let two = median(
+            (0..5)
+                .map(|_| throughput(&adder, &doubler, 2, n, shared))
+                .collect(),
+        );
         println!(
             "| {} | {:.0} | {:.0} | {:.2}× |",
-            if shared { "one shared by both threads" } else { "one per thread" },
+            if shared {
+                "one shared by both threads"
+            } else {
+                "one per thread"
+            },
             one,
             two,
             two / one
