@@ -6,7 +6,10 @@ use packr::value::{Value, decode, encode};
 use std::time::{Duration, Instant};
 
 fn guest(name: &str) -> Vec<u8> {
-    let p = format!("{}/target/guests/wasm/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    let p = format!(
+        "{}/target/guests/wasm/{name}.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e} (run tests/guests/build.sh first)"))
 }
 
@@ -43,7 +46,11 @@ fn expect(r: Result<impl std::fmt::Debug, Error>, kind: ErrorKind, needles: &[&s
 #[test]
 fn unreachable_trap_then_recovery() {
     let c = one("t", &wat("trap"), |_| {});
-    expect(call_raw(&c, "t", "boom", b"x"), ErrorKind::Trap, &["t.boom", "unreachable", "re-instantiated"]);
+    expect(
+        call_raw(&c, "t", "boom", b"x"),
+        ErrorKind::Trap,
+        &["t.boom", "unreachable", "re-instantiated"],
+    );
     assert_eq!(call_raw(&c, "t", "ok", b"hello").unwrap(), b"hello");
 }
 
@@ -53,10 +60,17 @@ fn out_of_bounds_results_are_traps() {
     // (`straddle` is not here: it points just below the guest's initial 64 KiB, and the host's
     // own scratch page now follows, so it is in bounds.)
     for f in ["out_of_bounds", "huge_len", "wrap", "negative_len"] {
-        expect(call_raw(&c, "b", f, b"x"), ErrorKind::Trap, &["out of bounds"]);
+        expect(
+            call_raw(&c, "b", f, b"x"),
+            ErrorKind::Trap,
+            &["out of bounds"],
+        );
     }
     // Garbage that is in bounds passes through untouched (calls do not validate CGRF)...
-    assert_eq!(call_raw(&c, "b", "garbage", b"x").unwrap(), b"this is not CGRF at all");
+    assert_eq!(
+        call_raw(&c, "b", "garbage", b"x").unwrap(),
+        b"this is not CGRF at all"
+    );
     assert_eq!(call_raw(&c, "b", "empty", b"x").unwrap(), b"");
 }
 
@@ -67,17 +81,41 @@ fn invalid_cgrf_handed_to_another_guest_blames_the_producer() {
     b.add_package("bad", &wat("bad_out")).unwrap();
     b.wire("adder", "math", "double", "bad", "garbage");
     let c = b.build().unwrap();
-    expect(call(&c, "adder", "process", &Value::S64(1)), ErrorKind::Decode, &["bad.garbage", "invalid CGRF", "adder.process"]);
+    expect(
+        call(&c, "adder", "process", &Value::S64(1)),
+        ErrorKind::Decode,
+        &["bad.garbage", "invalid CGRF", "adder.process"],
+    );
 }
 
 #[test]
 fn guest_error_status_and_odd_statuses() {
     let c = one("e", &wat("err_status"), |_| {});
-    expect(call_raw(&c, "e", "fail", b"x"), ErrorKind::Guest, &["nope: something went wrong"]);
-    expect(call_raw(&c, "e", "fail_utf8", b"x"), ErrorKind::Guest, &["nope: "]);
-    expect(call_raw(&c, "e", "fail_oob", b"x"), ErrorKind::Trap, &["out of bounds"]);
-    expect(call_raw(&c, "e", "fail_huge", b"x"), ErrorKind::Trap, &["out of bounds"]);
-    expect(call_raw(&c, "e", "weird_status", b"x"), ErrorKind::Trap, &["status 7"]);
+    expect(
+        call_raw(&c, "e", "fail", b"x"),
+        ErrorKind::Guest,
+        &["nope: something went wrong"],
+    );
+    expect(
+        call_raw(&c, "e", "fail_utf8", b"x"),
+        ErrorKind::Guest,
+        &["nope: "],
+    );
+    expect(
+        call_raw(&c, "e", "fail_oob", b"x"),
+        ErrorKind::Trap,
+        &["out of bounds"],
+    );
+    expect(
+        call_raw(&c, "e", "fail_huge", b"x"),
+        ErrorKind::Trap,
+        &["out of bounds"],
+    );
+    expect(
+        call_raw(&c, "e", "weird_status", b"x"),
+        ErrorKind::Trap,
+        &["status 7"],
+    );
     assert_eq!(call_raw(&c, "e", "ok", b"fine").unwrap(), b"fine");
 }
 
@@ -85,7 +123,11 @@ fn guest_error_status_and_odd_statuses() {
 fn infinite_loop_stops_at_the_timeout() {
     let c = one("l", &wat("loop"), |b| b.set_timeout_ms(100));
     let t = Instant::now();
-    expect(call_raw(&c, "l", "spin", b"x"), ErrorKind::Limit, &["timeout", "100 ms"]);
+    expect(
+        call_raw(&c, "l", "spin", b"x"),
+        ErrorKind::Limit,
+        &["timeout", "100 ms"],
+    );
     let took = t.elapsed();
     // The contract is 2×T + 50 ms; allow the noisy shared machine some slack.
     assert!(took < Duration::from_millis(1000), "took {took:?}");
@@ -95,16 +137,28 @@ fn infinite_loop_stops_at_the_timeout() {
 #[test]
 fn infinite_loop_stops_when_fuel_runs_out() {
     let c = one("l", &wat("loop"), |b| b.set_fuel(5_000_000));
-    expect(call_raw(&c, "l", "spin", b"x"), ErrorKind::Limit, &["fuel", "5000000"]);
+    expect(
+        call_raw(&c, "l", "spin", b"x"),
+        ErrorKind::Limit,
+        &["fuel", "5000000"],
+    );
     assert_eq!(call_raw(&c, "l", "ok", b"y").unwrap(), b"y");
 }
 
 #[test]
 fn packr_guest_panic_spins_until_a_limit() {
     let c = one("h", &guest("hostile"), |b| b.set_fuel(20_000_000));
-    expect(call(&c, "h", "panic_now", &Value::S64(1)), ErrorKind::Limit, &["fuel"]);
+    expect(
+        call(&c, "h", "panic_now", &Value::S64(1)),
+        ErrorKind::Limit,
+        &["fuel"],
+    );
     let c = one("h", &guest("hostile"), |b| b.set_timeout_ms(50));
-    expect(call(&c, "h", "panic_now", &Value::S64(1)), ErrorKind::Limit, &["timeout"]);
+    expect(
+        call(&c, "h", "panic_now", &Value::S64(1)),
+        ErrorKind::Limit,
+        &["timeout"],
+    );
 }
 
 #[test]
@@ -123,25 +177,48 @@ fn interrupt_stops_a_running_call_and_is_not_sticky() {
 #[test]
 fn memory_grow_bomb_hits_the_memory_limit() {
     let c = one("g", &wat("grow_bomb"), |b| b.set_memory_limit(16 << 20));
-    expect(call_raw(&c, "g", "bomb", b"x"), ErrorKind::Limit, &["memory limit", "16777216"]);
+    expect(
+        call_raw(&c, "g", "bomb", b"x"),
+        ErrorKind::Limit,
+        &["memory limit", "16777216"],
+    );
     let c = one("h", &guest("hostile"), |b| b.set_memory_limit(32 << 20));
-    expect(call(&c, "h", "grow", &Value::S64(64)), ErrorKind::Limit, &["memory limit"]);
-    assert_eq!(call(&c, "h", "grow", &Value::S64(1)).unwrap(), Value::S64(1 << 20));
+    expect(
+        call(&c, "h", "grow", &Value::S64(64)),
+        ErrorKind::Limit,
+        &["memory limit"],
+    );
+    assert_eq!(
+        call(&c, "h", "grow", &Value::S64(1)).unwrap(),
+        Value::S64(1 << 20)
+    );
 }
 
 #[test]
 fn deep_recursion_is_a_stack_overflow_trap() {
     let c = one("d", &wat("deep_recursion"), |_| {});
-    expect(call_raw(&c, "d", "recurse", b"x"), ErrorKind::Trap, &["stack overflow"]);
+    expect(
+        call_raw(&c, "d", "recurse", b"x"),
+        ErrorKind::Trap,
+        &["stack overflow"],
+    );
     let c = one("h", &guest("hostile"), |_| {});
-    expect(call(&c, "h", "recurse", &Value::S64(10_000_000)), ErrorKind::Trap, &["stack overflow"]);
+    expect(
+        call(&c, "h", "recurse", &Value::S64(10_000_000)),
+        ErrorKind::Trap,
+        &["stack overflow"],
+    );
 }
 
 #[test]
 fn bad_allocators() {
     // An allocator returning garbage: writing the input there fails cleanly.
     let c = one("a", &wat("bad_alloc"), |_| {});
-    expect(call_raw(&c, "a", "echo", b"hello"), ErrorKind::Trap, &["out of bounds"]);
+    expect(
+        call_raw(&c, "a", "echo", b"hello"),
+        ErrorKind::Trap,
+        &["out of bounds"],
+    );
     // An allocator returning 0: the host uses its own scratch region instead.
     let c = one("z", &wat("bad_alloc_zero"), |_| {});
     assert_eq!(call_raw(&c, "z", "echo", b"hello").unwrap(), b"hello");
@@ -162,7 +239,10 @@ fn guests_without_the_expected_exports() {
 
 #[test]
 fn imports_nobody_provides() {
-    for (name, wasm) in [("w", wat("imports_missing")), ("h", guest("hostile_import"))] {
+    for (name, wasm) in [
+        ("w", wat("imports_missing")),
+        ("h", guest("hostile_import")),
+    ] {
         let mut b = Builder::new();
         b.add_package(name, &wasm).unwrap();
         let e = b.build().err().unwrap();
@@ -188,7 +268,9 @@ fn big_results_cross_packages_at_any_size() {
     b.add_package("h", &guest("hostile")).unwrap();
     let c = b.build().unwrap();
     let v = call(&c, "h", "big", &Value::S64(2 << 20)).unwrap();
-    let Value::String(s) = &v else { panic!("expected a string, got {v:?}") };
+    let Value::String(s) = &v else {
+        panic!("expected a string, got {v:?}")
+    };
     assert_eq!(s.len(), 2 << 20);
     let back = call(&c, "echo", "echo", &v).unwrap();
     assert!(back.same(&v));
@@ -202,6 +284,14 @@ fn wiring_cycle_runs_reentrantly() {
     b.add_package("adder", &guest("adder")).unwrap();
     b.wire("adder", "math", "double", "adder", "process");
     let c = b.build().unwrap();
-    let e = expect(call(&c, "adder", "process", &Value::S64(1)), ErrorKind::Trap, &["adder.process"]);
-    assert!(e.message.contains("stack") || e.message.contains("out of bounds"), "{}", e.message);
+    let e = expect(
+        call(&c, "adder", "process", &Value::S64(1)),
+        ErrorKind::Trap,
+        &["adder.process"],
+    );
+    assert!(
+        e.message.contains("stack") || e.message.contains("out of bounds"),
+        "{}",
+        e.message
+    );
 }
