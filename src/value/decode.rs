@@ -511,7 +511,7 @@ impl<'a> Decoder<'a> {
                 Some(i),
             ));
         }
-        if self.bytes_out > self.limits.max_bytes.saturating_add(16) {
+        if self.bytes_out.saturating_add(16) > self.limits.max_bytes {
             return Err(limit(
                 "Decoded value too large",
                 format!(

@@ -261,6 +261,17 @@ impl Encoder<'_> {
                 self.out.push(1);
                 id
             }
+            Value::Record(r) if r.names.len() != r.values.len() => {
+                return Err(EncodeError {
+                    abi: AbiError::InvalidEncoding(format!(
+                        "record {:?} has {} field names but {} field values",
+                        r.type_name.as_str(),
+                        r.names.len(),
+                        r.values.len()
+                    )),
+                    path: p(),
+                });
+            }
             Value::Record(r) => {
                 let names: usize = r.names.iter().map(|n| 4 + n.len()).sum();
                 let id = self.node_header(

@@ -570,7 +570,9 @@ pub fn debug_string(v: &Value) -> String {
                     stack.push(Step::Text(")"));
                     stack.push(Step::Val(&r.values[i]));
                     stack.push(Step::Text(", "));
-                    stack.push(Step::Name(&r.names[i]));
+                    stack.push(Step::Name(
+                        r.names.get(i).map_or("<missing name>", |n| n.as_str()),
+                    ));
                     stack.push(Step::Text("("));
                     if i > 0 {
                         stack.push(Step::Text(", "));

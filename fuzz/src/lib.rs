@@ -1,0 +1,119 @@
+//! The properties the fuzz targets check, shared by the three targets in `fuzz_targets/`.
+//! Every check panics (which libFuzzer reports as a crash) when a property fails.
+
+use packr::value::{Limits, Value, decode, decode_with_limits, encode, text};
+
+/// `decode` with the default limits must not panic; a value it accepts must survive
+/// encode → decode unchanged.
+pub fn check_decode(data: &[u8]) {
+    if let Ok(v) = decode(data) {
+        check_reencode(&v, &Limits::default());
+    }
+}
+
+/// The limits picked by the first three bytes of a `decode_limited` input: byte 0 sets
+/// `max_bytes` to 64 × (b + 1) (64 ..= 16,320), byte 1 sets `max_nodes` to b (0 ..= 254) and byte 2
+/// sets `max_depth` to b (0 ..= 254); 0xff in any byte keeps that limit's default.
+pub fn limits_from(prefix: [u8; 3]) -> Limits {
+    let d = Limits::default();
+    let pick = |b: u8, small: u64, default: u64| if b == 0xff { default } else { small };
+    Limits {
+        max_bytes: pick(prefix[0], 64 * (u64::from(prefix[0]) + 1), d.max_bytes),
+        max_nodes: pick(prefix[1], u64::from(prefix[1]), d.max_nodes),
+        max_depth: pick(prefix[2], u64::from(prefix[2]), d.max_depth),
+    }
+}
+
+/// `decode_with_limits` under the limits picked by the first three bytes (see [`limits_from`]).
+/// Besides not panicking:
+/// - an accepted value survives encode → decode unchanged;
+/// - the limits are monotone: what small limits accept, the (larger) default limits accept as
+///   the same value, and a malformed-input error under small limits is exactly the error the
+///   default limits report.
+pub fn check_decode_limited(data: &[u8]) {
+    let [a, b, c, rest @ ..] = data else {
+        return;
+    };
+    let limits = limits_from([*a, *b, *c]);
+    let small = decode_with_limits(rest, &limits);
+    let default = decode(rest);
+    match (&small, &default) {
+        (Ok(v), Ok(w)) => {
+            assert!(v.same(w), "small and default limits decode differently");
+            check_reencode(v, &limits);
+        }
+        (Ok(_), Err(e)) => panic!("small limits accept what the default limits reject: {e}"),
+        (Err(e), _) if e.limit => {}
+        (Err(e), Ok(_)) => panic!("small limits reject valid input as malformed: {e}"),
+        (Err(e), Err(f)) => assert_eq!(e, f, "small and default limits report different errors"),
+    }
+}
+
+/// `v` was decoded under `limits`: it must encode, decode again to a `same()` value, and
+/// re-encode to the same (canonical) bytes.
+pub fn check_reencode(v: &Value, limits: &Limits) {
+    let enc = encode(v).unwrap_or_else(|e| panic!("a decoded value does not encode: {e}"));
+    // Known issue (see tests/props.rs, known_issue_dag_expansion_exceeds_max_bytes): shared
+    // nodes may expand to max_bytes + 32 encoded bytes. Allow that slack, and no more.
+    assert!(
+        enc.len() as u64 <= limits.max_bytes.saturating_add(32),
+        "re-encoding is {} bytes, max_bytes is {}",
+        enc.len(),
+        limits.max_bytes
+    );
+    let relaxed = Limits {
+        max_bytes: limits.max_bytes.max(enc.len() as u64),
+        ..*limits
+    };
+    let back = decode_with_limits(&enc, &relaxed)
+        .unwrap_or_else(|e| panic!("the re-encoding of a decoded value does not decode: {e}"));
+    assert!(back.same(v), "decode(encode(v)) is not v");
+    assert!(
+        encode(&back).ok().as_deref() == Some(&enc[..]),
+        "the encoding is not canonical"
+    );
+}
+
+/// `text::parse` must not panic; a value it accepts prints with `to_text` and parses back to a
+/// `same()` value, and if it encodes as CGRF it also decodes back to a `same()` value.
+pub fn check_text(s: &str) {
+    let Ok(v) = text::parse(s) else {
+        return;
+    };
+    let printed = text::to_text(&v);
+    let back = text::parse(&printed)
+        .unwrap_or_else(|e| panic!("to_text output does not parse: {e}\n{printed}"));
+    assert!(back.same(&v), "parse(to_text(v)) is not v:\n{printed}");
+    assert_eq!(
+        text::to_text(&back),
+        printed,
+        "to_text is not deterministic"
+    );
+    // A list whose fixed-width element type disagrees with its items does not encode, and a
+    // variant tag above u32::MAX is truncated on the wire (spec §2.6 rule 7); anything else must
+    // survive CGRF too.
+    if !variant_tags_fit_u32(&v) {
+        return;
+    }
+    if let Ok(bytes) = encode(&v) {
+        match decode(&bytes) {
+            Ok(w) => assert!(w.same(&v), "decode(encode(parse(s))) is not parse(s)"),
+            Err(e) if e.limit => {}
+            Err(e) => panic!("the CGRF encoding of a parsed value does not decode: {e}"),
+        }
+    }
+}
+
+/// True if every variant tag in `v` fits the wire's u32.
+fn variant_tags_fit_u32(v: &Value) -> bool {
+    let mut stack = vec![v];
+    while let Some(x) = stack.pop() {
+        if let Value::Variant(var) = x
+            && var.tag > u64::from(u32::MAX)
+        {
+            return false;
+        }
+        stack.extend(x.children());
+    }
+    true
+}
