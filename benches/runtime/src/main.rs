@@ -1,0 +1,1369 @@
+//! Prints a table of per-call costs of libpackr's composition runtime, measured in one run on
+//! the same guest bytes against
+//!
+//! * **the floor**: a hand-rolled wasmtime 48.0.8 call of the same export through the same guest
+//!   ABI (`__pack_alloc`, write, call with two result slots, read the slots, copy the result,
+//!   `__pack_free` both), with the Store, Memory and TypedFuncs cached; for cross-package and
+//!   host-function cases, the floor's import function does the same copies by hand;
+//! * **packr 0.5.4** from crates.io (`CompositionBuilder` / `BuiltComposition::call`, on
+//!   wasmtime 27).
+//!
+//! Timings are medians of 35 batches of about 2 ms per variant: 5 rounds over all cases, each
+//! with 7 batches per variant, the variants of a case interleaved batch by batch, so that noise
+//! from other processes hits the variants of a case alike and a burst hits only a few batches.
+//! Every variant's result bytes are asserted before timing. echo_raw's bump allocator never
+//! frees, so those cases start every batch from fresh instances (outside the timing). Cold
+//! builds run in child processes of this binary (`--cold <who>`), so each one really is the
+//! first build in its process.
+//!
+//! Run: `cargo run --release -p runtime-bench` (from the repository root; the guests must have
+//! been built with `tests/guests/build.sh`). Knobs:
+//!
+//! * `RUNTIME_BENCH_ONLY=<substring>`: only the matching cases (`rebuild`, `cold`, a case name);
+//! * `RUNTIME_BENCH_LOOP=<variant>:<seconds>` with `RUNTIME_BENCH_ONLY`: call one variant of the
+//!   first matching case in a loop instead of measuring, for `perf record` / callgrind
+//!   (variants `func`, `comp`, `floor`, `p054`; for the rebuild case `rebuild`, `floor_rebuild`);
+//! * `RUNTIME_BENCH_FLOOR_NO_EPOCH=1`: a diagnostic floor without epoch-interruption checks
+//!   (libpackr always compiles them in; packr 0.5.4 does not). Not for the reported table.
+
+use packr::ffi::*;
+use packr::value as pv;
+use packr_abi::Value as PValue;
+use packr054::runtime::{BuiltComposition, CompositionBuilder};
+use std::ffi::{CStr, CString, c_void};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use wasmtime as wt;
+
+// ---------------------------------------------------------------------------------------------
+// Guest bytes and the shared host functions
+// ---------------------------------------------------------------------------------------------
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn guest(name: &str) -> Vec<u8> {
+    let p = repo()
+        .join("target/guests/wasm")
+        .join(format!("{name}.wasm"));
+    std::fs::read(&p).unwrap_or_else(|e| {
+        panic!(
+            "reading {}: {e} (build the guests first: tests/guests/build.sh)",
+            p.display()
+        )
+    })
+}
+
+struct Guests {
+    echo_raw: Vec<u8>,
+    echo: Vec<u8>,
+    doubler: Vec<u8>,
+    adder: Vec<u8>,
+    greeter: Vec<u8>,
+}
+
+fn guests() -> Guests {
+    let wat_path = repo().join("tests/guests/wat/echo_raw.wat");
+    Guests {
+        echo_raw: wat::parse_file(&wat_path).expect("parse echo_raw.wat"),
+        echo: guest("echo"),
+        doubler: guest("doubler"),
+        adder: guest("adder"),
+        greeter: guest("greeter"),
+    }
+}
+
+fn enc(v: &pv::Value) -> Vec<u8> {
+    pv::encode(v).expect("encode")
+}
+
+/// host.greet, shared by all three hosts: `String(name)` → `String("Hello, " + name)`.
+fn greet(input: &[u8]) -> Result<Vec<u8>, String> {
+    match pv::decode(input).map_err(|e| e.to_string())? {
+        pv::Value::String(s) => pv::encode(&pv::Value::string(&format!("Hello, {}", s.as_str())))
+            .map_err(|e| e.to_string()),
+        _ => Err("greet expects a string".into()),
+    }
+}
+
+fn unit_bytes() -> &'static [u8] {
+    static U: OnceLock<Vec<u8>> = OnceLock::new();
+    U.get_or_init(|| enc(&pv::Value::unit()))
+}
+
+/// host.log for the floor and packr 0.5.4: ignores the message, returns `()`.
+fn log(_input: &[u8]) -> Result<Vec<u8>, String> {
+    Ok(unit_bytes().to_vec())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ours: libpackr through its extern "C" functions
+// ---------------------------------------------------------------------------------------------
+
+fn ok(rc: packr_result, err: *mut packr_error, what: &str) {
+    if rc != packr_result::Ok {
+        let msg = if err.is_null() {
+            String::new()
+        } else {
+            // SAFETY: a non-NULL error from libpackr.
+            let m = unsafe { CStr::from_ptr(packr_error_message(err)) }
+                .to_string_lossy()
+                .into_owned();
+            unsafe { packr_error_free(err) };
+            m
+        };
+        panic!("{what}: {rc:?}: {msg}");
+    }
+}
+
+unsafe extern "C" fn greet_cb(
+    _ud: *mut c_void,
+    input: *const u8,
+    len: usize,
+    reply: *mut packr_host_reply,
+) -> i32 {
+    let inp: &[u8] = if len == 0 {
+        &[]
+    } else {
+        // SAFETY: libpackr passes `len` readable bytes.
+        unsafe { std::slice::from_raw_parts(input, len) }
+    };
+    match greet(inp) {
+        Ok(out) => {
+            // SAFETY: reply is the one libpackr passed to this callback.
+            let rc = unsafe { packr_host_reply_set_output(reply, out.as_ptr(), out.len()) };
+            if rc == packr_result::Ok { 0 } else { 1 }
+        }
+        Err(_) => 1,
+    }
+}
+
+/// host.log for ours: returns 0 without output, so libpackr answers `()`.
+unsafe extern "C" fn log_cb(
+    _ud: *mut c_void,
+    _input: *const u8,
+    _len: usize,
+    _reply: *mut packr_host_reply,
+) -> i32 {
+    0
+}
+
+/// What a composition is made of (for ours, the floor and packr 0.5.4 alike).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    /// One package without imports.
+    Single,
+    /// adder (`math.double` wired to doubler's `double`) + doubler.
+    AdderDoubler,
+    /// greeter with host.greet and host.log.
+    Greeter,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Lim {
+    on: bool,
+}
+
+const FUEL: u64 = 1_000_000_000;
+const TIMEOUT_MS: u64 = 10_000;
+
+fn cs(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+/// Builds a composition through the C ABI.
+fn ours_build(shape: Shape, pkgs: &[(&str, &[u8])], lim: Lim) -> *mut packr_composition {
+    let b = packr_builder_new();
+    assert!(!b.is_null());
+    let mut err = std::ptr::null_mut();
+    for (name, bytes) in pkgs {
+        let n = cs(name);
+        // SAFETY: valid builder, strings and bytes.
+        let rc = unsafe {
+            packr_builder_add_package(b, n.as_ptr(), bytes.as_ptr(), bytes.len(), &mut err)
+        };
+        ok(rc, err, "packr_builder_add_package");
+    }
+    match shape {
+        Shape::Single => {}
+        Shape::AdderDoubler => {
+            // SAFETY: valid builder and strings.
+            let rc = unsafe {
+                packr_builder_wire(
+                    b,
+                    c"adder".as_ptr(),
+                    c"math".as_ptr(),
+                    c"double".as_ptr(),
+                    c"doubler".as_ptr(),
+                    c"double".as_ptr(),
+                    &mut err,
+                )
+            };
+            ok(rc, err, "packr_builder_wire");
+        }
+        Shape::Greeter => {
+            for (name, cb) in [
+                (c"greet", greet_cb as unsafe extern "C" fn(_, _, _, _) -> _),
+                (c"log", log_cb),
+            ] {
+                // SAFETY: valid builder, strings and callback; no user data.
+                let rc = unsafe {
+                    packr_builder_add_host_function(
+                        b,
+                        c"host".as_ptr(),
+                        name.as_ptr(),
+                        Some(cb),
+                        std::ptr::null_mut(),
+                        None,
+                        &mut err,
+                    )
+                };
+                ok(rc, err, "packr_builder_add_host_function");
+            }
+        }
+    }
+    if lim.on {
+        // SAFETY: valid builder.
+        unsafe {
+            ok(
+                packr_builder_set_fuel(b, FUEL),
+                std::ptr::null_mut(),
+                "set_fuel",
+            );
+            ok(
+                packr_builder_set_timeout_ms(b, TIMEOUT_MS),
+                std::ptr::null_mut(),
+                "set_timeout_ms",
+            );
+        }
+    }
+    let mut comp = std::ptr::null_mut();
+    // SAFETY: consumes the builder.
+    let rc = unsafe { packr_builder_build(b, &mut comp, &mut err) };
+    ok(rc, err, "packr_builder_build");
+    comp
+}
+
+/// A built composition plus one resolved export.
+struct Ours {
+    comp: *mut packr_composition,
+    func: *mut packr_func,
+    pkg: CString,
+    export: CString,
+}
+
+impl Ours {
+    fn new(shape: Shape, pkgs: &[(&str, &[u8])], lim: Lim, pkg: &str, export: &str) -> Ours {
+        let comp = ours_build(shape, pkgs, lim);
+        let (pkg, export) = (cs(pkg), cs(export));
+        let mut func = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        // SAFETY: valid composition and strings.
+        let rc = unsafe {
+            packr_composition_func(comp, pkg.as_ptr(), export.as_ptr(), &mut func, &mut err)
+        };
+        ok(rc, err, "packr_composition_func");
+        Ours {
+            comp,
+            func,
+            pkg,
+            export,
+        }
+    }
+
+    /// `packr_func_call`; returns the output buffer (free it with `packr_bytes_free`).
+    #[inline(always)]
+    fn func_call(&self, input: &[u8]) -> *mut packr_bytes {
+        let mut out = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        // SAFETY: valid func and input.
+        let rc =
+            unsafe { packr_func_call(self.func, input.as_ptr(), input.len(), &mut out, &mut err) };
+        ok(rc, err, "packr_func_call");
+        out
+    }
+
+    /// `packr_composition_call` (by name).
+    #[inline(always)]
+    fn comp_call(&self, input: &[u8]) -> *mut packr_bytes {
+        let mut out = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        // SAFETY: valid composition, names and input.
+        let rc = unsafe {
+            packr_composition_call(
+                self.comp,
+                self.pkg.as_ptr(),
+                self.export.as_ptr(),
+                input.as_ptr(),
+                input.len(),
+                &mut out,
+                &mut err,
+            )
+        };
+        ok(rc, err, "packr_composition_call");
+        out
+    }
+}
+
+impl Drop for Ours {
+    fn drop(&mut self) {
+        // SAFETY: both were created above and are freed once.
+        unsafe {
+            packr_func_free(self.func);
+            packr_composition_free(self.comp);
+        }
+    }
+}
+
+/// Reads and frees an output buffer.
+fn take_bytes(b: *mut packr_bytes) -> Vec<u8> {
+    // SAFETY: b came from a successful call.
+    let v = unsafe { std::slice::from_raw_parts(packr_bytes_data(b), packr_bytes_len(b)) }.to_vec();
+    unsafe { packr_bytes_free(b) };
+    v
+}
+
+/// What a timed call does with ours' output: look at it, then free it.
+#[inline(always)]
+fn consume_bytes(b: *mut packr_bytes) {
+    // SAFETY: b came from a successful call.
+    unsafe {
+        black_box(packr_bytes_data(b));
+        black_box(packr_bytes_len(b));
+        packr_bytes_free(b);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The floor: hand-rolled wasmtime 48.0.8
+// ---------------------------------------------------------------------------------------------
+
+type ExportFn = wt::TypedFunc<(i32, i32, i32, i32), i32>;
+
+/// Cached handles of one instance.
+struct PkgH {
+    memory: wt::Memory,
+    alloc: wt::TypedFunc<i32, i32>,
+    free: wt::TypedFunc<(i32, i32), ()>,
+    /// Two result slots (8 bytes allocated with `__pack_alloc` at instantiation, like libpackr).
+    slots: u32,
+}
+
+#[derive(Default)]
+struct FloorData {
+    /// Import results handed to the importing guest (it never frees them); freed after the
+    /// top-level call, as libpackr does.
+    pending: Vec<(u32, u32)>,
+    deadline: Option<Instant>,
+}
+
+fn floor_engine(fuel: bool) -> wt::Engine {
+    // The same configuration as libpackr's engines, so both run the same machine code.
+    let mut c = wt::Config::new();
+    // RUNTIME_BENCH_FLOOR_NO_EPOCH=1 (a diagnostic, not for the table): no epoch checks in the
+    // floor's code, like packr 0.5.4's engine, to see what they cost.
+    c.epoch_interruption(std::env::var_os("RUNTIME_BENCH_FLOOR_NO_EPOCH").is_none() || fuel);
+    c.consume_fuel(fuel);
+    c.cranelift_opt_level(wt::OptLevel::Speed);
+    wt::Engine::new(&c).expect("engine")
+}
+
+fn floor_store(engine: &wt::Engine, lim: Lim) -> wt::Store<FloorData> {
+    let mut store = wt::Store::new(engine, FloorData::default());
+    if lim.on {
+        store.epoch_deadline_callback(|cx| {
+            if cx.data().deadline.is_some_and(|t| Instant::now() >= t) {
+                return Err(wt::Error::msg("timeout"));
+            }
+            Ok(wt::UpdateDeadline::Continue(1))
+        });
+        store.set_epoch_deadline(1);
+        store.set_fuel(FUEL).unwrap();
+    } else {
+        store.set_epoch_deadline(1 << 62);
+    }
+    store
+}
+
+fn floor_handles(store: &mut wt::Store<FloorData>, inst: &wt::Instance) -> PkgH {
+    let memory = inst.get_memory(&mut *store, "memory").expect("memory");
+    let alloc = inst
+        .get_typed_func::<i32, i32>(&mut *store, "__pack_alloc")
+        .expect("__pack_alloc");
+    let free = inst
+        .get_typed_func::<(i32, i32), ()>(&mut *store, "__pack_free")
+        .expect("__pack_free");
+    let slots = alloc.call(&mut *store, 8).expect("alloc slots") as u32;
+    assert_ne!(slots, 0);
+    PkgH {
+        memory,
+        alloc,
+        free,
+        slots,
+    }
+}
+
+/// The guest ABI by hand: alloc, write, call, free the input, read the slots, copy the result,
+/// free it.
+#[inline(always)]
+fn floor_invoke(
+    mut cx: impl wt::AsContextMut<Data = FloorData>,
+    h: &PkgH,
+    f: &ExportFn,
+    input: &[u8],
+) -> wt::Result<Vec<u8>> {
+    let len = input.len();
+    let p = h.alloc.call(&mut cx, len as i32)? as u32 as usize;
+    h.memory.data_mut(&mut cx)[p..p + len].copy_from_slice(input);
+    let s = h.slots as usize;
+    let status = f.call(&mut cx, (p as i32, len as i32, s as i32, s as i32 + 4))?;
+    h.free.call(&mut cx, (p as i32, len as i32))?;
+    let mem = h.memory.data(&cx);
+    let op = u32::from_le_bytes(mem[s..s + 4].try_into().unwrap()) as usize;
+    let ol = u32::from_le_bytes(mem[s + 4..s + 8].try_into().unwrap()) as usize;
+    let out = mem[op..op + ol].to_vec();
+    h.free.call(&mut cx, (op as i32, ol as i32))?;
+    if status != 0 {
+        return Err(wt::Error::msg(format!("status {status}")));
+    }
+    Ok(out)
+}
+
+/// The import side by hand: hands `out` to the importing guest through its `__pack_alloc` and
+/// slots, and remembers the buffer so that it is freed after the top-level call.
+#[inline(always)]
+fn floor_reply(
+    caller: &mut wt::Caller<'_, FloorData>,
+    me: &PkgH,
+    out: &[u8],
+    out_pp: i32,
+    out_lp: i32,
+) -> wt::Result<i32> {
+    let len = out.len();
+    let p = me.alloc.call(&mut *caller, len as i32)? as u32;
+    let mem = me.memory.data_mut(&mut *caller);
+    mem[p as usize..p as usize + len].copy_from_slice(out);
+    mem[out_pp as usize..out_pp as usize + 4].copy_from_slice(&p.to_le_bytes());
+    mem[out_lp as usize..out_lp as usize + 4].copy_from_slice(&(len as u32).to_le_bytes());
+    caller.data_mut().pending.push((p, len as u32));
+    Ok(0)
+}
+
+/// A ready-to-call floor: the store, the called package's handles and the export.
+struct Floor {
+    store: wt::Store<FloorData>,
+    me: Arc<OnceLock<PkgH>>,
+    f: ExportFn,
+    lim: Lim,
+}
+
+impl Floor {
+    fn new(
+        engine: &wt::Engine,
+        shape: Shape,
+        modules: &[(&str, &wt::Module)],
+        lim: Lim,
+        export: &str,
+    ) -> Floor {
+        let mut store = floor_store(engine, lim);
+        let mut linker: wt::Linker<FloorData> = wt::Linker::new(engine);
+        let me: Arc<OnceLock<PkgH>> = Arc::new(OnceLock::new());
+        let module = |n: &str| {
+            modules
+                .iter()
+                .find(|(m, _)| *m == n)
+                .map(|(_, m)| *m)
+                .unwrap()
+        };
+        let top = match shape {
+            Shape::Single => modules[0].1,
+            Shape::AdderDoubler => {
+                let inst = linker.instantiate(&mut store, module("doubler")).unwrap();
+                let dh = floor_handles(&mut store, &inst);
+                let df = inst
+                    .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, "double")
+                    .unwrap();
+                let me2 = me.clone();
+                linker
+                    .func_wrap(
+                        "math",
+                        "double",
+                        move |mut caller: wt::Caller<'_, FloorData>,
+                              in_ptr: i32,
+                              in_len: i32,
+                              out_pp: i32,
+                              out_lp: i32|
+                              -> wt::Result<i32> {
+                            let me = me2.get().unwrap();
+                            let (ip, il) = (in_ptr as u32 as usize, in_len as u32 as usize);
+                            let input = me.memory.data(&caller)[ip..ip + il].to_vec();
+                            let out = floor_invoke(&mut caller, &dh, &df, &input)?;
+                            floor_reply(&mut caller, me, &out, out_pp, out_lp)
+                        },
+                    )
+                    .unwrap();
+                module("adder")
+            }
+            Shape::Greeter => {
+                type HostF = fn(&[u8]) -> Result<Vec<u8>, String>;
+                for (name, hf) in [("greet", greet as HostF), ("log", log as HostF)] {
+                    let me2 = me.clone();
+                    linker
+                        .func_wrap(
+                            "host",
+                            name,
+                            move |mut caller: wt::Caller<'_, FloorData>,
+                                  in_ptr: i32,
+                                  in_len: i32,
+                                  out_pp: i32,
+                                  out_lp: i32|
+                                  -> wt::Result<i32> {
+                                let me = me2.get().unwrap();
+                                let (ip, il) = (in_ptr as u32 as usize, in_len as u32 as usize);
+                                let input = me.memory.data(&caller)[ip..ip + il].to_vec();
+                                let out = hf(&input).map_err(wt::Error::msg)?;
+                                floor_reply(&mut caller, me, &out, out_pp, out_lp)
+                            },
+                        )
+                        .unwrap();
+                }
+                modules[0].1
+            }
+        };
+        let inst = linker.instantiate(&mut store, top).unwrap();
+        let h = floor_handles(&mut store, &inst);
+        let f = inst
+            .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, export)
+            .unwrap();
+        assert!(me.set(h).is_ok());
+        Floor { store, me, f, lim }
+    }
+
+    #[inline(always)]
+    fn call(&mut self, input: &[u8]) -> Vec<u8> {
+        if self.lim.on {
+            self.store.set_fuel(FUEL).unwrap();
+            self.store.data_mut().deadline =
+                Some(Instant::now() + Duration::from_millis(TIMEOUT_MS));
+            self.store.set_epoch_deadline(1);
+        }
+        let h = self.me.get().unwrap();
+        let out = floor_invoke(&mut self.store, h, &self.f, input).expect("floor call");
+        while let Some((p, l)) = self.store.data_mut().pending.pop() {
+            h.free.call(&mut self.store, (p as i32, l as i32)).unwrap();
+        }
+        out
+    }
+}
+
+/// Advances an engine's epoch every 2 ms (like libpackr's ticker) while it lives.
+struct Ticker {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Ticker {
+    fn start(engine: &wt::Engine) -> Ticker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (s, e) = (stop.clone(), engine.clone());
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(2));
+                e.increment_epoch();
+            }
+        });
+        Ticker {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// packr 0.5.4 (crates.io, wasmtime 27)
+// ---------------------------------------------------------------------------------------------
+
+fn p054_build(shape: Shape, pkgs: &[(&str, &[u8])]) -> BuiltComposition {
+    let mut b = CompositionBuilder::new();
+    for (n, bytes) in pkgs {
+        b = b.add_package(*n, bytes.to_vec());
+    }
+    match shape {
+        Shape::Single => {}
+        Shape::AdderDoubler => b = b.wire("adder", "math", "double", "doubler", "double"),
+        Shape::Greeter => {
+            b = b
+                .add_host_function("host", "greet", greet)
+                .add_host_function("host", "log", log)
+        }
+    }
+    b.build().expect("packr 0.5.4 build")
+}
+
+/// Our value, converted to packr-abi 0.5.4's (through the bytes, which are identical).
+fn to_p(v: &pv::Value) -> PValue {
+    packr_abi::decode(&enc(v)).expect("packr-abi decodes libpackr's bytes")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+// ---------------------------------------------------------------------------------------------
+
+enum Op {
+    /// Untimed: start from fresh instances (for guests that never free, like echo_raw).
+    Reset,
+    /// Timed: one call.
+    Call,
+    /// Untimed: one call whose result is asserted.
+    Check,
+}
+
+type Runner<'a> = Box<dyn FnMut(Op) + 'a>;
+
+/// Rounds over all cases, and interleaved batches per case and round: every variant gets
+/// ROUNDS × BATCHES_PER_ROUND batches, spread over the whole run so that a burst of noise from
+/// other processes hits only some of them (and hits the variants of a case alike).
+const ROUNDS: usize = 5;
+const BATCHES_PER_ROUND: usize = 7;
+const BATCH_NS: f64 = 2_000_000.0;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+/// The variants of one case, in column order: func_call, composition_call, floor, packr 0.5.4.
+struct Bench<'a> {
+    row: Row,
+    /// Fresh instances before every batch (outside the timing).
+    reset: bool,
+    runners: [Option<Runner<'a>>; 4],
+    per_batch: [usize; 4],
+    samples: [Vec<f64>; 4],
+}
+
+impl<'a> Bench<'a> {
+    fn new(row: Row, reset: bool, runners: [Option<Runner<'a>>; 4]) -> Bench<'a> {
+        Bench {
+            row,
+            reset,
+            runners,
+            per_batch: [0; 4],
+            samples: Default::default(),
+        }
+    }
+
+    /// Checks every variant's result, warms up, and sizes the batches to about 2 ms.
+    fn prepare(&mut self) {
+        for (i, r) in self.runners.iter_mut().enumerate() {
+            let Some(r) = r else { continue };
+            r(Op::Check);
+            if self.reset {
+                r(Op::Reset);
+            }
+            for _ in 0..3 {
+                r(Op::Call);
+            }
+            let t = Instant::now();
+            let mut n = 0usize;
+            while t.elapsed().as_nanos() < 500_000 || n < 3 {
+                r(Op::Call);
+                n += 1;
+            }
+            let one = t.elapsed().as_nanos() as f64 / n as f64;
+            self.per_batch[i] = ((BATCH_NS / one) as usize).clamp(1, 1_000_000);
+        }
+    }
+
+    /// One round: `batches` batches per variant, interleaved.
+    fn round(&mut self, batches: usize) {
+        for _ in 0..batches {
+            for (i, r) in self.runners.iter_mut().enumerate() {
+                let Some(r) = r else { continue };
+                if self.reset {
+                    r(Op::Reset);
+                }
+                let n = self.per_batch[i];
+                let t = Instant::now();
+                for _ in 0..n {
+                    r(Op::Call);
+                }
+                self.samples[i].push(t.elapsed().as_nanos() as f64 / n as f64);
+            }
+        }
+    }
+
+    /// The row with the medians filled in (the columns without a runner keep their value).
+    fn finish(mut self) -> Row {
+        let m: Vec<Option<f64>> = self
+            .samples
+            .iter()
+            .map(|s| (!s.is_empty()).then(|| median(s.clone())))
+            .collect();
+        let r = &mut self.row;
+        r.func = m[0].or(r.func);
+        r.comp = m[1].or(r.comp);
+        r.floor = m[2].or(r.floor);
+        r.p054 = m[3].or(r.p054);
+        self.row
+    }
+
+    /// `RUNTIME_BENCH_LOOP`: call one variant in a loop instead of measuring, then exit.
+    fn profile(&mut self, variant: &str, secs: f64) -> ! {
+        let names = ["func", "comp", "floor", "p054"];
+        let i = names
+            .iter()
+            .position(|n| *n == variant)
+            .expect("RUNTIME_BENCH_LOOP variant: func, comp, floor or p054");
+        let r = self.runners[i]
+            .as_mut()
+            .expect("this case has no such variant");
+        run_loop(r, self.reset, secs);
+        std::process::exit(0)
+    }
+}
+
+/// `RUNTIME_BENCH_LOOP=<variant>:<seconds>`: instead of measuring, call one variant in a loop
+/// (for `perf record`). Variants: func, comp, floor, p054 (calls); rebuild, floor_rebuild.
+fn profile_loop() -> Option<(String, f64)> {
+    let v = std::env::var("RUNTIME_BENCH_LOOP").ok()?;
+    let (n, s) = v.split_once(':').unwrap_or((&v, "5"));
+    Some((n.to_string(), s.parse().expect("seconds")))
+}
+
+fn run_loop(r: &mut Runner<'_>, reset: bool, secs: f64) {
+    r(Op::Check);
+    let t = Instant::now();
+    let mut last_reset = Instant::now();
+    let mut n = 0u64;
+    while t.elapsed().as_secs_f64() < secs {
+        // Fresh instances every 50 ms at most, so that resets stay a small part of the profile.
+        if reset && last_reset.elapsed() > Duration::from_millis(50) {
+            r(Op::Reset);
+            last_reset = Instant::now();
+        }
+        for _ in 0..100 {
+            r(Op::Call);
+        }
+        n += 100;
+    }
+    eprintln!(
+        "loop: {n} calls, {:.0} ns per call (resets included)",
+        t.elapsed().as_nanos() as f64 / n as f64
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    RawEcho,
+    GuestCall,
+    CrossPackage,
+    HostFn,
+    Limits,
+    Build,
+}
+
+struct CallCase {
+    name: String,
+    kind: Kind,
+    shape: Shape,
+    /// Packages in the composition (the called one first for Single/Greeter).
+    pkgs: Vec<(&'static str, Vec<u8>)>,
+    pkg: &'static str,
+    export: &'static str,
+    input: pv::Value,
+    expected: pv::Value,
+    input_b: Vec<u8>,
+    expected_b: Vec<u8>,
+    p_input: PValue,
+    p_expected: PValue,
+    lim: Lim,
+    /// Fresh instances before every batch (echo_raw's bump allocator never frees).
+    reset: bool,
+}
+
+struct Row {
+    name: String,
+    kind: Kind,
+    func: Option<f64>,
+    comp: Option<f64>,
+    floor: Option<f64>,
+    p054: Option<f64>,
+    p054_note: &'static str,
+}
+
+fn call_cases(g: &Guests) -> Vec<CallCase> {
+    let mut v = Vec::new();
+    for (label, n) in [("16 B", 16usize), ("1 KiB", 1024), ("64 KiB", 65536)] {
+        let s = pv::Value::string(&"a".repeat(n));
+        let cgrf = enc(&s).len();
+        v.push(CallCase {
+            name: format!("raw echo, string {label} ({cgrf} B CGRF) — echo_raw.wat `echo`"),
+            kind: Kind::RawEcho,
+            shape: Shape::Single,
+            pkgs: vec![("echo_raw", g.echo_raw.clone())],
+            pkg: "echo_raw",
+            export: "echo",
+            input: s.clone(),
+            expected: s,
+            lim: Lim::default(),
+            reset: true,
+            ..CallCase::blank()
+        });
+    }
+    v.push(CallCase {
+        name: "packr-guest `echo` S64 (echo)".into(),
+        kind: Kind::GuestCall,
+        shape: Shape::Single,
+        pkgs: vec![("echo", g.echo.clone())],
+        pkg: "echo",
+        export: "echo",
+        input: pv::Value::S64(5),
+        expected: pv::Value::S64(5),
+        lim: Lim::default(),
+        reset: false,
+        ..CallCase::blank()
+    });
+    let doubler = |lim: Lim, name: &str| CallCase {
+        name: name.into(),
+        kind: if lim.on {
+            Kind::Limits
+        } else {
+            Kind::GuestCall
+        },
+        shape: Shape::Single,
+        pkgs: vec![("doubler", g.doubler.clone())],
+        pkg: "doubler",
+        export: "double",
+        input: pv::Value::S64(21),
+        expected: pv::Value::S64(42),
+        lim,
+        reset: false,
+        ..CallCase::blank()
+    };
+    let process = |lim: Lim, name: &str| CallCase {
+        name: name.into(),
+        kind: if lim.on {
+            Kind::Limits
+        } else {
+            Kind::CrossPackage
+        },
+        shape: Shape::AdderDoubler,
+        pkgs: vec![("adder", g.adder.clone()), ("doubler", g.doubler.clone())],
+        pkg: "adder",
+        export: "process",
+        input: pv::Value::S64(5),
+        expected: pv::Value::S64(11),
+        lim,
+        reset: false,
+        ..CallCase::blank()
+    };
+    v.push(doubler(
+        Lim::default(),
+        "packr-guest `double` S64 (doubler)",
+    ));
+    v.push(process(
+        Lim::default(),
+        "cross-package `process` (adder → doubler)",
+    ));
+    v.push(CallCase {
+        name: "host fn: greeter `hello` (host.greet)".into(),
+        kind: Kind::HostFn,
+        shape: Shape::Greeter,
+        pkgs: vec![("greeter", g.greeter.clone())],
+        pkg: "greeter",
+        export: "hello",
+        input: pv::Value::string("bob"),
+        expected: pv::Value::string("Hello, bob!"),
+        lim: Lim::default(),
+        reset: false,
+        ..CallCase::blank()
+    });
+    v.push(CallCase {
+        name: "host fn ×2: greeter `log_twice` (host.log)".into(),
+        kind: Kind::HostFn,
+        shape: Shape::Greeter,
+        pkgs: vec![("greeter", g.greeter.clone())],
+        pkg: "greeter",
+        export: "log_twice",
+        input: pv::Value::string("hi"),
+        expected: pv::Value::U32(2),
+        lim: Lim::default(),
+        reset: false,
+        ..CallCase::blank()
+    });
+    v.push(doubler(
+        Lim { on: true },
+        "limits (fuel 1e9 + timeout 10 s): `double`",
+    ));
+    v.push(process(
+        Lim { on: true },
+        "limits (fuel 1e9 + timeout 10 s): `process`",
+    ));
+    for c in &mut v {
+        c.input_b = enc(&c.input);
+        c.expected_b = enc(&c.expected);
+        c.p_input = to_p(&c.input);
+        c.p_expected = to_p(&c.expected);
+    }
+    v
+}
+
+impl CallCase {
+    fn blank() -> CallCase {
+        CallCase {
+            name: String::new(),
+            kind: Kind::GuestCall,
+            shape: Shape::Single,
+            pkgs: Vec::new(),
+            pkg: "",
+            export: "",
+            input: pv::Value::unit(),
+            expected: pv::Value::unit(),
+            input_b: Vec::new(),
+            expected_b: Vec::new(),
+            p_input: PValue::Bool(false),
+            p_expected: PValue::Bool(false),
+            lim: Lim::default(),
+            reset: false,
+        }
+    }
+}
+
+fn pkg_refs(c: &CallCase) -> Vec<(&'static str, &[u8])> {
+    c.pkgs.iter().map(|(n, b)| (*n, &b[..])).collect()
+}
+
+fn call_bench(c: &CallCase) -> Bench<'_> {
+    let new_ours = move || Ours::new(c.shape, &pkg_refs(c), c.lim, c.pkg, c.export);
+    let func: Runner = {
+        let mut o = new_ours();
+        Box::new(move |op| match op {
+            Op::Reset => o = new_ours(),
+            Op::Call => consume_bytes(o.func_call(&c.input_b)),
+            Op::Check => assert_eq!(
+                take_bytes(o.func_call(&c.input_b)),
+                c.expected_b,
+                "{}: packr_func_call result",
+                c.name
+            ),
+        })
+    };
+    let comp: Runner = {
+        let mut o = new_ours();
+        Box::new(move |op| match op {
+            Op::Reset => o = new_ours(),
+            Op::Call => consume_bytes(o.comp_call(&c.input_b)),
+            Op::Check => assert_eq!(
+                take_bytes(o.comp_call(&c.input_b)),
+                c.expected_b,
+                "{}: packr_composition_call result",
+                c.name
+            ),
+        })
+    };
+    let floor: Runner = {
+        let engine = floor_engine(c.lim.on);
+        let modules: Vec<(&str, wt::Module)> = c
+            .pkgs
+            .iter()
+            .map(|(n, b)| (*n, wt::Module::new(&engine, b).expect("compile")))
+            .collect();
+        // Timeouts need a ticker, as in libpackr (which starts its own while timed calls run).
+        let ticker = c.lim.on.then(|| Ticker::start(&engine));
+        let new_floor = move || {
+            let mrefs: Vec<(&str, &wt::Module)> = modules.iter().map(|(n, m)| (*n, m)).collect();
+            Floor::new(&engine, c.shape, &mrefs, c.lim, c.export)
+        };
+        let mut f = new_floor();
+        Box::new(move |op| {
+            let _keep = &ticker;
+            match op {
+                Op::Reset => f = new_floor(),
+                Op::Call => {
+                    black_box(f.call(&c.input_b));
+                }
+                Op::Check => {
+                    assert_eq!(f.call(&c.input_b), c.expected_b, "{}: floor result", c.name)
+                }
+            }
+        })
+    };
+    // packr 0.5.4 has no limits: its column stays empty for the limits rows.
+    let p054: Option<Runner> = (!c.lim.on).then(|| {
+        let new_p054 = move || p054_build(c.shape, &pkg_refs(c));
+        let mut p = new_p054();
+        Box::new(move |op: Op| match op {
+            Op::Reset => p = new_p054(),
+            Op::Call => {
+                black_box(p.call(c.pkg, c.export, &c.p_input).unwrap());
+            }
+            Op::Check => {
+                let out = p
+                    .call(c.pkg, c.export, &c.p_input)
+                    .expect("packr 0.5.4 call");
+                assert_eq!(out, c.p_expected, "{}: packr 0.5.4 result", c.name);
+                let bytes = packr_abi::encode(&out).expect("packr-abi encode");
+                assert_eq!(bytes, c.expected_b, "{}: packr 0.5.4 result bytes", c.name);
+            }
+        }) as Runner
+    });
+    let row = Row {
+        name: c.name.clone(),
+        kind: c.kind,
+        func: None,
+        comp: None,
+        floor: None,
+        p054: None,
+        p054_note: if c.lim.on { "— (no limits)" } else { "" },
+    };
+    Bench::new(row, c.reset, [Some(func), Some(comp), Some(floor), p054])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builds (adder + doubler)
+// ---------------------------------------------------------------------------------------------
+
+fn build_ours(g: &Guests) {
+    let comp = ours_build(
+        Shape::AdderDoubler,
+        &[("adder", &g.adder), ("doubler", &g.doubler)],
+        Lim::default(),
+    );
+    // SAFETY: built above, freed once.
+    unsafe { packr_composition_free(black_box(comp)) };
+}
+
+/// The floor's build: link and instantiate both modules, cache every handle.
+fn build_floor(engine: &wt::Engine, adder: &wt::Module, doubler: &wt::Module) {
+    let f = Floor::new(
+        engine,
+        Shape::AdderDoubler,
+        &[("adder", adder), ("doubler", doubler)],
+        Lim::default(),
+        "process",
+    );
+    black_box(f);
+}
+
+fn build_p054(g: &Guests) {
+    black_box(p054_build(
+        Shape::AdderDoubler,
+        &[("adder", &g.adder), ("doubler", &g.doubler)],
+    ));
+}
+
+/// Child-process entry: one cold build, printed in ns.
+fn cold_child(who: &str) {
+    let g = guests();
+    let t = Instant::now();
+    match who {
+        "ours" => build_ours(&g),
+        "floor" => {
+            let e = floor_engine(false);
+            let a = wt::Module::new(&e, &g.adder).unwrap();
+            let d = wt::Module::new(&e, &g.doubler).unwrap();
+            build_floor(&e, &a, &d);
+        }
+        "packr054" => build_p054(&g),
+        _ => panic!("unknown --cold {who}"),
+    }
+    println!("COLD_NS {}", t.elapsed().as_nanos());
+}
+
+fn cold(who: &str) -> f64 {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--cold", who])
+        .output()
+        .expect("spawn cold child");
+    assert!(out.status.success(), "cold child {who}: {:?}", out);
+    let s = String::from_utf8_lossy(&out.stdout);
+    s.lines()
+        .find_map(|l| l.strip_prefix("COLD_NS "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("cold child {who} printed {s:?}"))
+}
+
+/// Cold builds: three child processes per library, interleaved; medians.
+fn cold_row() -> Row {
+    let mut c = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..3 {
+        for (i, who) in ["ours", "floor", "packr054"].iter().enumerate() {
+            c[i].push(cold(who));
+        }
+    }
+    let [co, cf, cp] = c.map(median);
+    Row {
+        name: "build adder+doubler, cold (first build in a process: compiles)".into(),
+        kind: Kind::Build,
+        func: Some(co),
+        comp: None,
+        floor: Some(cf),
+        p054: Some(cp),
+        p054_note: "",
+    }
+}
+
+/// Rebuilds: ours from its process-wide module cache; the floor with its Modules in hand.
+/// (packr 0.5.4 has no cache: its rebuild compiles again, and is timed separately.)
+fn rebuild_bench(g: &Guests) -> Bench<'_> {
+    build_ours(g); // fills the cache (the cold child processes had their own)
+    let e = floor_engine(false);
+    let a = wt::Module::new(&e, &g.adder).unwrap();
+    let d = wt::Module::new(&e, &g.doubler).unwrap();
+    let ours: Runner = Box::new(move |op| {
+        if let Op::Call | Op::Check = op {
+            build_ours(g)
+        }
+    });
+    let floor: Runner = Box::new(move |op| {
+        if let Op::Call | Op::Check = op {
+            build_floor(&e, &a, &d)
+        }
+    });
+    let row = Row {
+        name: "rebuild adder+doubler from cached modules".into(),
+        kind: Kind::Build,
+        func: None,
+        comp: None,
+        floor: None,
+        p054: None,
+        p054_note: " (no cache: recompiles)",
+    };
+    Bench::new(row, false, [Some(ours), None, Some(floor), None])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+fn fmt_t(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() == 3 && args[1] == "--cold" {
+        cold_child(&args[2]);
+        return;
+    }
+    let only = std::env::var("RUNTIME_BENCH_ONLY").ok();
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
+    let g = guests();
+    let start = Instant::now();
+    println!(
+        "libpackr call cost vs a hand-rolled wasmtime 48.0.8 floor and packr 0.5.4 (wasmtime 27), \
+         same process, same guest bytes; medians of {} batches of ~2 ms per variant \
+         ({ROUNDS} rounds over all cases × {BATCHES_PER_ROUND} interleaved batches); cold builds: \
+         median of 3 child processes; packr 0.5.4 rebuild: median of {ROUNDS}\n",
+        ROUNDS * BATCHES_PER_ROUND
+    );
+    println!("load average at start: {}\n", loadavg());
+
+    let cases: Vec<CallCase> = call_cases(&g)
+        .into_iter()
+        .filter(|c| wanted(&c.name))
+        .collect();
+    let mut benches: Vec<Bench> = Vec::new();
+    if wanted("rebuild") {
+        benches.push(rebuild_bench(&g));
+    }
+    benches.extend(cases.iter().map(call_bench));
+    if let Some((v, secs)) = profile_loop() {
+        let b = benches
+            .first_mut()
+            .expect("RUNTIME_BENCH_ONLY matches no case");
+        let v = if b.row.kind == Kind::Build {
+            v.replace("rebuild", "func").replace("floor_func", "floor")
+        } else {
+            v
+        };
+        b.profile(&v, secs);
+    }
+    let cold = wanted("cold").then(cold_row);
+    for b in &mut benches {
+        b.prepare();
+    }
+    let mut p054_rebuild = Vec::new();
+    for _ in 0..ROUNDS {
+        for b in &mut benches {
+            b.round(BATCHES_PER_ROUND);
+        }
+        if wanted("rebuild") {
+            let t = Instant::now();
+            build_p054(&g);
+            p054_rebuild.push(t.elapsed().as_nanos() as f64);
+        }
+    }
+    let mut rows: Vec<Row> = cold.into_iter().collect();
+    for b in benches {
+        let mut r = b.finish();
+        if r.kind == Kind::Build {
+            r.p054 = Some(median(p054_rebuild.clone()));
+        }
+        rows.push(r);
+    }
+
+    println!(
+        "| case | libpackr func_call | libpackr composition_call | floor | packr 0.5.4 | func_call / floor | packr 0.5.4 / func_call |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let opt = |x: Option<f64>| x.map(fmt_t).unwrap_or_else(|| "—".into());
+    for r in &rows {
+        let p = match (r.p054, r.p054_note) {
+            (Some(p), n) => format!("{}{n}", fmt_t(p)),
+            (None, n) if !n.is_empty() => n.to_string(),
+            (None, _) => "—".into(),
+        };
+        let rf = match (r.func, r.floor) {
+            (Some(a), Some(b)) => format!("{:.2}×", a / b),
+            _ => "—".into(),
+        };
+        let rp = match (r.p054, r.func) {
+            (Some(p), Some(f)) => format!("{:.1}×", p / f),
+            _ => "—".into(),
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.name,
+            opt(r.func),
+            opt(r.comp),
+            opt(r.floor),
+            p,
+            rf,
+            rp
+        );
+    }
+
+    // Targets.
+    println!("\nTargets:");
+    let verdict = |b: bool| if b { "PASS" } else { "MISS" };
+    let find = |k: Kind| rows.iter().filter(move |r| r.kind == k);
+    let line = |title: &str, items: Vec<(String, String, bool)>| {
+        if items.is_empty() {
+            println!("- {title}: not measured");
+            return;
+        }
+        let all = items.iter().all(|i| i.2);
+        let detail: Vec<String> = items
+            .iter()
+            .map(|(n, x, pass)| format!("{n}: {x} {}", verdict(*pass)))
+            .collect();
+        println!("- {}: {title} ({})", verdict(all), detail.join("; "));
+    };
+    line(
+        "packr_func_call within 1.3× of the floor on raw echo",
+        find(Kind::RawEcho)
+            .map(|r| {
+                let x = r.func.unwrap() / r.floor.unwrap();
+                (short(&r.name), format!("{x:.2}×"), x <= 1.3)
+            })
+            .collect(),
+    );
+    line(
+        "every packr-guest case ≥ 2× faster than packr 0.5.4 (packr 0.5.4 / func_call)",
+        rows.iter()
+            .filter(|r| matches!(r.kind, Kind::GuestCall | Kind::CrossPackage | Kind::HostFn))
+            .map(|r| {
+                let x = r.p054.unwrap() / r.func.unwrap();
+                (short(&r.name), format!("{x:.2}×"), x >= 2.0)
+            })
+            .collect(),
+    );
+    line(
+        "cross-package and host-function overhead within 1.5× of the floor (func_call / floor)",
+        rows.iter()
+            .filter(|r| matches!(r.kind, Kind::CrossPackage | Kind::HostFn))
+            .map(|r| {
+                let x = r.func.unwrap() / r.floor.unwrap();
+                (short(&r.name), format!("{x:.2}×"), x <= 1.5)
+            })
+            .collect(),
+    );
+    line(
+        "rebuild of a 2-package composition from cached modules ≤ 100 µs",
+        rows.iter()
+            .filter(|r| r.name.starts_with("rebuild"))
+            .map(|r| {
+                let ns = r.func.unwrap();
+                ("libpackr rebuild".to_string(), fmt_t(ns), ns <= 100_000.0)
+            })
+            .collect(),
+    );
+
+    // How far the floor itself is from packr 0.5.4 (the most any host on this ABI could reach).
+    let refs: Vec<String> = rows
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::GuestCall | Kind::CrossPackage | Kind::HostFn))
+        .filter_map(|r| Some(format!("{} {:.2}×", short(&r.name), r.p054? / r.floor?)))
+        .collect();
+    if !refs.is_empty() {
+        println!(
+            "- for reference, packr 0.5.4 / floor (a zero-overhead host with the same ABI and engine): {}",
+            refs.join("; ")
+        );
+    }
+    // The cost of limits.
+    let get = |prefix: &str| rows.iter().find(|r| r.name.starts_with(prefix));
+    for (plain, limited) in [
+        (
+            "packr-guest `double`",
+            "limits (fuel 1e9 + timeout 10 s): `double`",
+        ),
+        (
+            "cross-package `process`",
+            "limits (fuel 1e9 + timeout 10 s): `process`",
+        ),
+    ] {
+        if let (Some(a), Some(b)) = (get(plain), get(limited)) {
+            println!(
+                "- cost of limits on {}: libpackr func_call {} → {} ({:.2}×); floor {} → {} ({:.2}×)",
+                short(plain),
+                fmt_t(a.func.unwrap()),
+                fmt_t(b.func.unwrap()),
+                b.func.unwrap() / a.func.unwrap(),
+                fmt_t(a.floor.unwrap()),
+                fmt_t(b.floor.unwrap()),
+                b.floor.unwrap() / a.floor.unwrap(),
+            );
+        }
+    }
+    println!(
+        "\nload average at end: {}; measuring took {:.1} s",
+        loadavg(),
+        start.elapsed().as_secs_f64()
+    );
+}
+
+fn short(name: &str) -> String {
+    name.split(" — ").next().unwrap_or(name).to_string()
+}
