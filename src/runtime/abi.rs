@@ -200,7 +200,10 @@ pub(crate) fn read_guest(
     if end > data.len() as u64 {
         return Err(oob(what, p, l, data.len()));
     }
-    Ok(data[p as usize..end as usize].to_vec())
+    // One spare byte, so that `packr_bytes` can append its NUL without reallocating.
+    let mut v = Vec::with_capacity(l as usize + 1);
+    v.extend_from_slice(&data[p as usize..end as usize]);
+    Ok(v)
 }
 
 /// Writes bytes into guest memory, bounds-checked.
@@ -329,7 +332,11 @@ pub(crate) fn read_slots(
     h: &PackageHandles,
     slots: u32,
 ) -> wasmtime::Result<(u32, u32)> {
-    let b = read_guest(cx, h.memory, slots as i32, 8, "result slots")?;
+    let data = h.memory.data(&cx);
+    let s = slots as usize;
+    let Some(b) = data.get(s..s + 8) else {
+        return Err(oob("result slots", s as u64, 8, data.len()));
+    };
     Ok((
         u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
         u32::from_le_bytes([b[4], b[5], b[6], b[7]]),

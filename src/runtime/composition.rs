@@ -245,12 +245,16 @@ pub(crate) fn invoke(
         .get(export)
         .map(String::as_str)
         .unwrap_or("?");
-    let f = h.exports.get(export).cloned().flatten().ok_or_else(|| {
-        wasmtime::Error::new(CallError::new(
-            ErrorKind::NotFound,
-            format!("{}.{name} is not callable", h.name),
-        ))
-    })?;
+    let f = h
+        .exports
+        .get(export)
+        .and_then(Option::as_ref)
+        .ok_or_else(|| {
+            wasmtime::Error::new(CallError::new(
+                ErrorKind::NotFound,
+                format!("{}.{name} is not callable", h.name),
+            ))
+        })?;
     let mut st = std::mem::take(&mut cx.data_mut().states[pkg]);
     let placed = place(&mut cx, h, &mut st, input, "input");
     let slots = st.slots;
@@ -425,7 +429,13 @@ impl Composition {
         let r = invoke(store.as_context_mut(), pkg, export, input);
         // Import results the guests never freed.
         let mut cleanup_failed = false;
-        if r.is_ok() {
+        if r.is_ok()
+            && store
+                .data()
+                .states
+                .iter()
+                .any(|st| !st.pending_frees.is_empty())
+        {
             let handles = store.data().handles.clone();
             for (i, h) in handles.iter().enumerate() {
                 let pending = std::mem::take(&mut store.data_mut().states[i].pending_frees);

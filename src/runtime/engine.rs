@@ -170,7 +170,8 @@ pub(crate) fn root_cause(e: &wasmtime::Error) -> String {
 pub(crate) struct TickerGuard(());
 
 struct Ticker {
-    active: Mutex<usize>,
+    /// (timed calls in flight, the ticker thread is parked on `wake`)
+    active: Mutex<(usize, bool)>,
     wake: Condvar,
 }
 
@@ -187,9 +188,11 @@ fn ticker() -> &'static Ticker {
                 loop {
                     {
                         let mut n = lock(&t.active);
-                        while *n == 0 {
+                        while n.0 == 0 {
+                            n.1 = true;
                             n = t.wake.wait(n).unwrap_or_else(|p| p.into_inner());
                         }
+                        n.1 = false;
                     }
                     std::thread::sleep(TICK);
                     for e in all_engines() {
@@ -200,7 +203,7 @@ fn ticker() -> &'static Ticker {
         // If no thread can be spawned, timeouts cannot fire; interrupts still work.
         drop(spawned);
         Ticker {
-            active: Mutex::new(0),
+            active: Mutex::new((0, false)),
             wake: Condvar::new(),
         }
     })
@@ -209,8 +212,12 @@ fn ticker() -> &'static Ticker {
 impl TickerGuard {
     pub(crate) fn start() -> TickerGuard {
         let t = ticker();
-        *lock(&t.active) += 1;
-        t.wake.notify_one();
+        let mut n = lock(&t.active);
+        n.0 += 1;
+        // Only a parked ticker needs waking (a notify is a futex syscall even with no waiter).
+        if n.1 {
+            t.wake.notify_one();
+        }
         TickerGuard(())
     }
 }
@@ -219,6 +226,6 @@ impl Drop for TickerGuard {
     fn drop(&mut self) {
         let t = ticker();
         let mut n = lock(&t.active);
-        *n = n.saturating_sub(1);
+        n.0 = n.0.saturating_sub(1);
     }
 }
