@@ -29,6 +29,21 @@ pub fn encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     r
 }
 
+/// Bytes to reserve up front: exact for a scalar, a string or a fixed-width list (so those
+/// encode with a single allocation), a first guess for other containers.
+fn size_hint(v: &Value) -> usize {
+    const HEADERS: usize = 16 + 8;
+    match v {
+        Value::String(s) => HEADERS + 4 + s.len(),
+        Value::List(l) => match l.elem_type.fixed_width() {
+            Some(w) => HEADERS + 5 + w * l.items.len(),
+            None => 256 + 32 * l.items.len(),
+        },
+        v if v.children().is_empty() => HEADERS + 8,
+        _ => 256,
+    }
+}
+
 /// `root.2.0`: the child indices leading to the value being written.
 fn value_path(frames: &[(&Value, usize)]) -> String {
     let mut p = String::from("root");
@@ -53,11 +68,10 @@ fn len32(n: usize, what: &str, path: impl FnOnce() -> String) -> Result<u32, Enc
 
 impl Encoder<'_> {
     fn run(mut self, root: &Value) -> Result<(), EncodeError> {
-        self.out.reserve(64);
-        self.out.extend_from_slice(b"CGRF");
-        self.out.extend_from_slice(&2u16.to_le_bytes());
-        self.out.extend_from_slice(&0u16.to_le_bytes());
-        self.out.extend_from_slice(&[0; 8]); // node_count and root, patched below
+        self.out.reserve(size_hint(root));
+        // Magic, version 2, flags 0; node_count and root are patched below.
+        self.out
+            .extend_from_slice(b"CGRF\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00");
 
         // Frames hold a container and the index of its next child; finished child node
         // indices wait on `ids` until their parent is written.
