@@ -14,7 +14,8 @@
  * - Strings passed in are NUL-terminated UTF-8 (const char *), borrowed for the call. Invalid
  *   UTF-8, or NULL where a value is required, gives PACKR_RESULT_INVALID_ARGUMENT, never a crash.
  * - Byte buffers passed in (pointer + length) are borrowed for the call; the pointer may be NULL
- *   when the length is 0. Byte buffers handed out are packr_bytes, freed with packr_bytes_free,
+ *   when the length is 0, and a length above PTRDIFF_MAX gives PACKR_RESULT_INVALID_ARGUMENT (a
+ *   length larger than the real buffer cannot be detected and is undefined behaviour). Byte buffers handed out are packr_bytes, freed with packr_bytes_free,
  *   never with free().
  * - Ownership: every constructor names its destructor. Functions that take ownership of an
  *   argument say "consumes"; they consume it on every return, success or failure. Every _free

@@ -1652,7 +1652,9 @@ static void test_limits(void) {
              packr_result_name(r.rc), ms);
       if (i == 0) g_timeout_latency_ms = ms;
       CHECK(ms >= 99.0);
-      CHECK(ms < 1000.0);
+      /* Under valgrind, threads take turns in coarse slices, so the ticker thread may run late:
+         the latency bound is only checked natively. */
+      if (getenv("PACKR_TEST_NO_LATENCY") == NULL) CHECK(ms < 1000.0);
       EXPECT_FAIL(r, PACKR_RESULT_LIMIT, "timeout", "100 ms", "hostile.spin");
       EXPECT_S64(call_s64(c, "hostile", "busy", 1000), 1000);
     }
