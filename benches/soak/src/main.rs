@@ -176,6 +176,24 @@ fn throughput(
     rate
 }
 
+/// The machine's own scaling: the same thread pattern running plain arithmetic, no libpackr.
+fn cpu_baseline(threads: usize, per_thread: usize) -> f64 {
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            s.spawn(move || {
+                let mut x = t as u64 + 1;
+                for _ in 0..per_thread * 2000 {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    x ^= x >> 29;
+                }
+                std::hint::black_box(x);
+            });
+        }
+    });
+    (threads * per_thread) as f64 / start.elapsed().as_secs_f64()
+}
+
 fn rss_kib() -> u64 {
     let s = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: u64 = s
@@ -205,6 +223,9 @@ fn main() {
     println!("| compositions | 1 thread (calls/s) | 2 threads (calls/s) | speed-up |");
     println!("|---|---:|---:|---:|");
     let n = env("SCALE_CALLS", 100_000);
+    let one = median((0..5).map(|_| cpu_baseline(1, n)).collect());
+    let two = median((0..5).map(|_| cpu_baseline(2, n)).collect());
+    println!("| baseline: plain arithmetic, no libpackr (units/s) | {one:.0} | {two:.0} | {:.2}× |", two / one);
     for shared in [false, true] {
         let one = median(
             (0..5)
