@@ -28,6 +28,7 @@ step "C tests against the static library" make -s -C tests/c static
 step "pthread stress: 8 threads x 10,000 calls with interrupts" make -s -C tests/c stress
 step "pthread stress under ThreadSanitizer" make -s -C tests/c stress-tsan
 step "examples (output compared with .expected)" make -s -C examples-c check
+step "README snippets match the tested examples" python3 scripts/check_readme.py
 step "packr-run command-line tool" bash -c "make -s -C tools && tools/check.sh"
 step "C++ wrapper (include/packr.hpp), also under ASan + UBSan" make -s test-cpp test-cpp-asan
 step "install: pkg-config (shared and static) and CMake consumers" make -s test-install
