@@ -4,42 +4,8 @@
 use packr::value::{Limits, Type, Value, debug_string, decode, decode_with_limits, encode};
 use sha2::{Digest, Sha256};
 
-struct Vector {
-    name: String,
-    hex: String,
-    detail: String,
-}
-
-fn vectors() -> Vec<Vector> {
-    let text = include_str!("data/golden-vectors.txt");
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let mut it = l.splitn(3, '\t');
-            Vector {
-                name: it.next().unwrap().to_string(),
-                hex: it.next().unwrap_or("").to_string(),
-                detail: it.next().unwrap_or("").to_string(),
-            }
-        })
-        .collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex length");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn category(v: &Vector) -> &str {
-    v.name.split('/').next().unwrap()
-}
+mod common;
+use common::{big_value, category, hex, unhex, vectors};
 
 #[test]
 fn shared_copy_is_current() {
@@ -180,38 +146,6 @@ fn encode_error_vectors() {
         vs.iter().filter(|v| category(v) == "encode-error").count(),
         2
     );
-}
-
-fn big_value(name: &str) -> Value {
-    match name {
-        "big/nest_tuple_depth_1000" => {
-            let mut v = Value::S64(0);
-            for _ in 0..1000 {
-                v = Value::tuple(vec![v]);
-            }
-            v
-        }
-        "big/nest_option_depth_1000" => {
-            let mut v = Value::S64(0);
-            for _ in 0..1000 {
-                v = Value::option(Type::s32(), Some(v));
-            }
-            v
-        }
-        "big/wide_list_s64_10000" => Value::list(Type::s64(), (0..10000).map(Value::S64).collect()),
-        "big/wide_list_string_10000" => Value::list(
-            Type::string(),
-            (0..10000)
-                .map(|i| Value::string(&format!("s{i}")))
-                .collect(),
-        ),
-        "big/blob_u8_100000" => Value::list(
-            Type::u8(),
-            (0..100000).map(|i| Value::U8((i % 251) as u8)).collect(),
-        ),
-        "big/string_70000_a" => Value::string(&"a".repeat(70000)),
-        other => panic!("no builder for {other}"),
-    }
 }
 
 fn check_summary(summary: &str, bytes: &[u8], name: &str) {

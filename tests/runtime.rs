@@ -5,18 +5,8 @@ use packr::runtime::{Builder, Composition, ErrorKind};
 use packr::value::{Value, decode, encode};
 use std::sync::Arc;
 
-fn guest(name: &str) -> Vec<u8> {
-    let p = format!(
-        "{}/target/guests/wasm/{name}.wasm",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e} (run tests/guests/build.sh first)"))
-}
-
-fn wat(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/guests/wat/{name}.wat", env!("CARGO_MANIFEST_DIR"));
-    wat::parse_file(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+mod common;
+use common::{guest, wat};
 
 fn call(c: &Composition, pkg: &str, f: &str, v: &Value) -> Result<Value, packr::runtime::Error> {
     let (p, e) = c.resolve(pkg, f)?;

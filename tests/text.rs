@@ -7,44 +7,11 @@ use packr::value::{
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
+mod common;
+use common::{big_value, category, hex, unhex, vectors};
+
 // ---------------------------------------------------------------------------------------------
 // Golden vectors (read the way tests/golden.rs reads them)
-
-struct Vector {
-    name: String,
-    hex: String,
-    detail: String,
-}
-
-fn vectors() -> Vec<Vector> {
-    include_str!("data/golden-vectors.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let mut it = l.splitn(3, '\t');
-            Vector {
-                name: it.next().unwrap().to_string(),
-                hex: it.next().unwrap_or("").to_string(),
-                detail: it.next().unwrap_or("").to_string(),
-            }
-        })
-        .collect()
-}
-
-fn category(v: &Vector) -> &str {
-    v.name.split('/').next().unwrap()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
 
 /// `v` prints, parses back `same()`, prints identically again, and re-encodes to `v`'s bytes.
 /// Returns the text.
@@ -137,38 +104,6 @@ fn some_golden_vectors_print_as_expected() {
 fn lossy_tag_round_trips_in_text() {
     let v = Value::variant("t", "c", (1u64 << 32) + 5, vec![]);
     assert_eq!(text_round_trip(&v, "lossy"), "t::c#4294967301");
-}
-
-fn big_value(name: &str) -> Value {
-    match name {
-        "big/nest_tuple_depth_1000" => {
-            let mut v = Value::S64(0);
-            for _ in 0..1000 {
-                v = Value::tuple(vec![v]);
-            }
-            v
-        }
-        "big/nest_option_depth_1000" => {
-            let mut v = Value::S64(0);
-            for _ in 0..1000 {
-                v = Value::option(Type::s32(), Some(v));
-            }
-            v
-        }
-        "big/wide_list_s64_10000" => Value::list(Type::s64(), (0..10000).map(Value::S64).collect()),
-        "big/wide_list_string_10000" => Value::list(
-            Type::string(),
-            (0..10000)
-                .map(|i| Value::string(&format!("s{i}")))
-                .collect(),
-        ),
-        "big/blob_u8_100000" => Value::list(
-            Type::u8(),
-            (0..100000).map(|i| Value::U8((i % 251) as u8)).collect(),
-        ),
-        "big/string_70000_a" => Value::string(&"a".repeat(70000)),
-        other => panic!("no builder for {other}"),
-    }
 }
 
 #[test]

@@ -98,6 +98,19 @@ pub unsafe extern "C" fn packr_composition_free(c: *mut packr_composition) {
     ffi_boundary! { drop(take_box(c)); }
 }
 
+/// The composition behind `c` and the indices of `package`.`export_name`.
+fn resolve_args<'a>(
+    c: *const packr_composition,
+    package: *const c_char,
+    export_name: *const c_char,
+) -> Result<(&'a CompositionHandle, usize, usize), Fail> {
+    let c = cast_ref(c, "c")?;
+    let p = arg_str(package, "package")?;
+    let e = arg_str(export_name, "export_name")?;
+    let (pi, ei) = c.comp.resolve(p, e).map_err(runtime_fail)?;
+    Ok((c, pi, ei))
+}
+
 fn do_call(
     comp: &Composition,
     pkg: usize,
@@ -136,12 +149,9 @@ pub unsafe extern "C" fn packr_composition_call(
     error_out: *mut *mut packr_error,
 ) -> packr_result {
     ffi_result!(error_out, {
-        let c = cast_ref(c, "c")?;
-        let p = arg_str(package, "package")?;
-        let e = arg_str(export_name, "export_name")?;
         let input = arg_bytes(input, input_len, "input")?;
         arg_out(output_out, "output_out")?;
-        let (pi, ei) = c.comp.resolve(p, e).map_err(runtime_fail)?;
+        let (c, pi, ei) = resolve_args(c, package, export_name)?;
         do_call(&c.comp, pi, ei, input, output_out)
     })
 }
@@ -161,11 +171,8 @@ pub unsafe extern "C" fn packr_composition_func(
     error_out: *mut *mut packr_error,
 ) -> packr_result {
     ffi_result!(error_out, {
-        let c = cast_ref(c, "c")?;
-        let p = arg_str(package, "package")?;
-        let e = arg_str(export_name, "export_name")?;
         arg_out(func_out, "func_out")?;
-        let (pkg, export) = c.comp.resolve(p, e).map_err(runtime_fail)?;
+        let (c, pkg, export) = resolve_args(c, package, export_name)?;
         put(
             func_out,
             box_out::<packr_func>(FuncHandle {
