@@ -16,7 +16,7 @@ set -euo pipefail
 
 RUNS="${1:-20000}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TARGETS=(${FUZZ_TARGETS:-decode decode_limited text})
+TARGETS=(${FUZZ_TARGETS:-decode decode_limited text call})
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
 
 export CARGO_TARGET_DIR="$ROOT/target/fuzz"

@@ -33,6 +33,9 @@ step "packr-run command-line tool" bash -c "make -s -C tools && tools/check.sh"
 step "C++ wrapper (include/packr.hpp), also under ASan + UBSan" make -s test-cpp test-cpp-asan
 step "install: pkg-config (shared and static) and CMake consumers" make -s test-install
 step "Go and Python bindings" bindings/run_tests.sh
-step "bounded fuzzing" scripts/fuzz.sh "${PACKR_FUZZ_RUNS:-200000}"
+step "bounded fuzzing: decode, limited decode, text parser" \
+  env FUZZ_TARGETS="decode decode_limited text" scripts/fuzz.sh "${PACKR_FUZZ_RUNS:-200000}"
+step "bounded fuzzing: call inputs to real guests" \
+  env FUZZ_TARGETS="call" scripts/fuzz.sh "${PACKR_FUZZ_CALL_RUNS:-20000}"
 echo
 echo "test.sh: $passed passed, 0 failed"
