@@ -691,6 +691,13 @@ packr_result packr_host_reply_set_error(struct packr_host_reply *r,
 const char *packr_result_name(uint32_t code);
 
 /**
+ * The name of a kind as a static NUL-terminated string, as the text form spells it (`"s64"`,
+ * `"list"`, `"record"`, ...); `"none"` for `PACKR_KIND_NONE` and any number that is not a kind.
+ * Never free it. Any thread.
+ */
+const char *packr_kind_name(uint32_t kind);
+
+/**
  * The type `bool`. Returns a new type (free it with `packr_type_free`, or hand it to a function
  * that consumes it); NULL only when out of memory. Any thread.
  */

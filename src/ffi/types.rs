@@ -113,6 +113,19 @@ impl BoxCastable for packr_type {
     type Rust = Type;
 }
 
+/// The name of a kind as a static NUL-terminated string, as the text form spells it (`"s64"`,
+/// `"list"`, `"record"`, ...); `"none"` for `PACKR_KIND_NONE` and any number that is not a kind.
+/// Never free it. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_kind_name(kind: u32) -> *const c_char {
+    ffi_boundary! {
+        match Kind::from_u32(kind) {
+            Some(k) => k.c_name().as_ptr(),
+            None => c"none".as_ptr(),
+        }
+    }
+}
+
 /// Takes ownership of a type argument that the function consumes.
 pub(crate) fn take_type(p: *mut packr_type, name: &str) -> Result<Type, Fail> {
     take_box(p)

@@ -165,27 +165,32 @@ impl Kind {
 
     /// Lower-case name used by the text form and in messages (`s64`, `list`, ...).
     pub fn name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or("?")
+    }
+
+    /// The kind's name as a C string (see [`Kind::name`]).
+    pub fn c_name(self) -> &'static std::ffi::CStr {
         match self {
-            Kind::Bool => "bool",
-            Kind::U8 => "u8",
-            Kind::U16 => "u16",
-            Kind::U32 => "u32",
-            Kind::U64 => "u64",
-            Kind::S8 => "s8",
-            Kind::S16 => "s16",
-            Kind::S32 => "s32",
-            Kind::S64 => "s64",
-            Kind::F32 => "f32",
-            Kind::F64 => "f64",
-            Kind::Char => "char",
-            Kind::String => "string",
-            Kind::List => "list",
-            Kind::Option => "option",
-            Kind::Result => "result",
-            Kind::Record => "record",
-            Kind::Variant => "variant",
-            Kind::Tuple => "tuple",
-            Kind::Flags => "flags",
+            Kind::Bool => c"bool",
+            Kind::U8 => c"u8",
+            Kind::U16 => c"u16",
+            Kind::U32 => c"u32",
+            Kind::U64 => c"u64",
+            Kind::S8 => c"s8",
+            Kind::S16 => c"s16",
+            Kind::S32 => c"s32",
+            Kind::S64 => c"s64",
+            Kind::F32 => c"f32",
+            Kind::F64 => c"f64",
+            Kind::Char => c"char",
+            Kind::String => c"string",
+            Kind::List => c"list",
+            Kind::Option => c"option",
+            Kind::Result => c"result",
+            Kind::Record => c"record",
+            Kind::Variant => c"variant",
+            Kind::Tuple => c"tuple",
+            Kind::Flags => c"flags",
         }
     }
 

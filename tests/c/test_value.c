@@ -656,6 +656,16 @@ static void test_version_and_result_names(void) {
   CHECK(strcmp(packr_result_name(14), "PACKR_RESULT_UNKNOWN") == 0);
   CHECK(strcmp(packr_result_name(1000), "PACKR_RESULT_UNKNOWN") == 0);
   CHECK(strcmp(packr_result_name(UINT32_MAX), "PACKR_RESULT_UNKNOWN") == 0);
+  /* packr_kind_name: the text form's spelling of every kind. */
+  {
+    static const char *const kinds[] = {"none", "bool", "u8", "u16", "u32", "u64", "s8", "s16",
+                                        "s32", "s64", "f32", "f64", "char", "string", "list",
+                                        "option", "result", "record", "variant", "tuple", "flags"};
+    unsigned k;
+    for (k = 0; k <= 20; k++) CHECK(strcmp(packr_kind_name(k), kinds[k]) == 0);
+    CHECK(strcmp(packr_kind_name(21), "none") == 0);
+    CHECK(strcmp(packr_kind_name(UINT32_MAX), "none") == 0);
+  }
   /* Static: the same pointer twice. */
   CHECK(packr_result_name(PACKR_RESULT_LINK) == packr_result_name(PACKR_RESULT_LINK));
 
