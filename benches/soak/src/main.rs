@@ -184,7 +184,9 @@ fn cpu_baseline(threads: usize, per_thread: usize) -> f64 {
             s.spawn(move || {
                 let mut x = t as u64 + 1;
                 for _ in 0..per_thread * 2000 {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     x ^= x >> 29;
                 }
                 std::hint::black_box(x);
@@ -225,7 +227,10 @@ fn main() {
     let n = env("SCALE_CALLS", 100_000);
     let one = median((0..5).map(|_| cpu_baseline(1, n)).collect());
     let two = median((0..5).map(|_| cpu_baseline(2, n)).collect());
-    println!("| baseline: plain arithmetic, no libpackr (units/s) | {one:.0} | {two:.0} | {:.2}× |", two / one);
+    println!(
+        "| baseline: plain arithmetic, no libpackr (units/s) | {one:.0} | {two:.0} | {:.2}× |",
+        two / one
+    );
     for shared in [false, true] {
         let one = median(
             (0..5)
