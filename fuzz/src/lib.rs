@@ -119,20 +119,21 @@ fn variant_tags_fit_u32(v: &Value) -> bool {
     true
 }
 
-
 /// The composition the `call` target calls into: the echo, sexpr, doubler and adder guests
 /// (adder wired to doubler, echo's and sexpr's exports as they are), with fuel and a timeout so
 /// that inputs sending a guest into its panic loop end quickly.
 fn composition() -> &'static Composition {
     static C: OnceLock<Composition> = OnceLock::new();
     C.get_or_init(|| {
-        let dir = std::env::var("PACKR_GUESTS")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/guests/wasm").into());
+        let dir = std::env::var("PACKR_GUESTS").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/guests/wasm").into()
+        });
         let mut b = Builder::new();
         for name in ["echo", "sexpr", "doubler", "adder"] {
             let wasm = std::fs::read(format!("{dir}/{name}.wasm"))
                 .unwrap_or_else(|e| panic!("{dir}/{name}.wasm: {e} (run tests/guests/build.sh)"));
-            b.add_package(name, &wasm).unwrap_or_else(|e| panic!("{name}: {e}"));
+            b.add_package(name, &wasm)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         b.wire("adder", "math", "double", "doubler", "double");
         b.set_fuel(20_000_000);
@@ -164,16 +165,25 @@ pub fn check_call(data: &[u8]) {
     match c.call(p, e, input) {
         Ok(out) => {
             // What a packr-guest export returns with status 0 is CGRF it encoded itself.
-            decode(&out).unwrap_or_else(|e| panic!("{pkg}.{export} returned undecodable bytes: {e}"));
+            decode(&out)
+                .unwrap_or_else(|e| panic!("{pkg}.{export} returned undecodable bytes: {e}"));
         }
         Err(err) => assert!(
-            matches!(err.kind, ErrorKind::Guest | ErrorKind::Trap | ErrorKind::Limit),
+            matches!(
+                err.kind,
+                ErrorKind::Guest | ErrorKind::Trap | ErrorKind::Limit
+            ),
             "{pkg}.{export}: unexpected {:?}: {}",
             err.kind,
             err.message
         ),
     }
     let (p, e) = c.resolve("adder", "process").expect("adder.process");
-    let out = c.call(p, e, &encode(&Value::S64(20)).expect("encode")).expect("adder.process after a fuzz call");
-    assert!(decode(&out).expect("decode").same(&Value::S64(41)), "adder.process(20) is not 41");
+    let out = c
+        .call(p, e, &encode(&Value::S64(20)).expect("encode"))
+        .expect("adder.process after a fuzz call");
+    assert!(
+        decode(&out).expect("decode").same(&Value::S64(41)),
+        "adder.process(20) is not 41"
+    );
 }
