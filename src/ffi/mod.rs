@@ -3,6 +3,12 @@
 #![allow(non_camel_case_types)]
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Every exported function's safety contract is the C API's (pointers valid and of the right type,
+// buffers as long as stated, no use after free), stated once in the header preamble and per
+// function in its doc comment, rather than in a `# Safety` section each.
+#![allow(clippy::missing_safety_doc)]
+// `#[must_use]` on functions returning `packr_result` is what makes cbindgen emit PACKR_MUST_USE.
+#![allow(clippy::double_must_use)]
 
 #[macro_use]
 mod boundary;

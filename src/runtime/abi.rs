@@ -232,12 +232,12 @@ pub(crate) fn scratch(
     len: u32,
 ) -> wasmtime::Result<u32> {
     let need = len.checked_add(7).map(|n| n & !7).unwrap_or(u32::MAX);
-    if let Some(s) = &mut st.scratch {
-        if s.cap - s.used >= need {
-            let a = s.base + s.used;
-            s.used += need;
-            return Ok(a);
-        }
+    if let Some(s) = &mut st.scratch
+        && s.cap - s.used >= need
+    {
+        let a = s.base + s.used;
+        s.used += need;
+        return Ok(a);
     }
     let want = u64::from(need)
         .max(65536)

@@ -103,15 +103,14 @@ impl Cache {
         }
         e.modules.insert(key, m);
         e.last_used = clock;
-        if self.map.len() > CACHE_CAPACITY {
-            if let Some(oldest) = self
+        if self.map.len() > CACHE_CAPACITY
+            && let Some(oldest) = self
                 .map
                 .iter()
                 .min_by_key(|(_, e)| e.last_used)
                 .map(|(h, _)| *h)
-            {
-                self.map.remove(&oldest);
-            }
+        {
+            self.map.remove(&oldest);
         }
     }
 }
@@ -123,15 +122,15 @@ impl ModuleRef {
         let key = EngineKey { fuel: false };
         {
             let mut c = lock(cache());
-            if let Some(e) = c.map.get(&hash) {
-                if e.bytes[..] == *bytes {
-                    let r = ModuleRef {
-                        hash,
-                        bytes: e.bytes.clone(),
-                    };
-                    if c.get(&r, key).is_some() {
-                        return Ok(r);
-                    }
+            if let Some(e) = c.map.get(&hash)
+                && e.bytes[..] == *bytes
+            {
+                let r = ModuleRef {
+                    hash,
+                    bytes: e.bytes.clone(),
+                };
+                if c.get(&r, key).is_some() {
+                    return Ok(r);
                 }
             }
         }

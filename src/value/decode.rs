@@ -454,10 +454,7 @@ impl<'a> Decoder<'a> {
         if let Some(v) = self.start(self.t.root, 12)? {
             return Ok(v);
         }
-        loop {
-            let Some(top) = self.frames.last_mut() else {
-                break;
-            };
+        while let Some(top) = self.frames.last_mut() {
             if top.remaining > 0 {
                 top.remaining -= 1;
                 let at = top.cur.here();
@@ -650,7 +647,7 @@ impl<'a> Decoder<'a> {
                 payload,
             }));
         }
-        let kids = self.values.drain(f.base..);
+        let mut kids = self.values.drain(f.base..);
         match f.shape {
             Shape::List(d) => Value::List(Box::new(List {
                 elem_type: Type::from_checked(d),
@@ -670,10 +667,10 @@ impl<'a> Decoder<'a> {
             })),
             Shape::Option(d) => Value::Option(Box::new(OptionValue {
                 inner_type: Type::from_checked(d),
-                value: kids.last(),
+                value: kids.next_back(),
             })),
             Shape::Result(ok, err, is_err) => {
-                let value = kids.last().unwrap_or_else(Value::unit);
+                let value = kids.next_back().unwrap_or_else(Value::unit);
                 Value::Result(Box::new(ResultValue {
                     ok_type: Type::from_checked(ok),
                     err_type: Type::from_checked(err),

@@ -135,10 +135,10 @@ impl Drop for Variant {
 }
 impl Drop for OptionValue {
     fn drop(&mut self) {
-        if let Some(v) = self.value.take() {
-            if !v.children().is_empty() {
-                drop_all(vec![v]);
-            }
+        if let Some(v) = self.value.take()
+            && !v.children().is_empty()
+        {
+            drop_all(vec![v]);
         }
     }
 }
@@ -209,10 +209,8 @@ impl Value {
         match self {
             Value::List(l) => out.append(&mut l.items),
             Value::Option(o) => out.extend(o.value.take()),
-            Value::Result(r) => {
-                if !r.value.children().is_empty() {
-                    out.push(mem::replace(&mut r.value, Value::Bool(false)))
-                }
+            Value::Result(r) if !r.value.children().is_empty() => {
+                out.push(mem::replace(&mut r.value, Value::Bool(false)))
             }
             Value::Record(r) => out.append(&mut r.values),
             Value::Variant(v) => out.extend(v.payload.drain(..)),
@@ -445,8 +443,7 @@ impl Clone for Value {
         // Post-order: (source, next child index) frames; finished copies wait on `done`.
         let mut frames: Vec<(&Value, Value, usize)> = vec![(self, self.shallow_clone(), 0)];
         let mut done: Vec<Value> = Vec::new();
-        loop {
-            let Some(top) = frames.last_mut() else { break };
+        while let Some(top) = frames.last_mut() {
             let (src, _, next) = top;
             let kids = src.children();
             if *next < kids.len() {
@@ -526,14 +523,14 @@ pub fn debug_string(v: &Value) -> String {
             Value::Tuple(t) => {
                 out.push_str("Tuple([");
                 stack.push(Step::Text("])"));
-                push_seq(&mut stack, t, |v| Step::Val(v));
+                push_seq(&mut stack, t, Step::Val);
             }
             Value::List(l) => {
                 out.push_str("List { elem_type: ");
                 out.push_str(&format!("{:?}", l.elem_type));
                 out.push_str(", items: [");
                 stack.push(Step::Text("] }"));
-                push_seq(&mut stack, &l.items, |v| Step::Val(v));
+                push_seq(&mut stack, &l.items, Step::Val);
             }
             Value::Option(o) => {
                 out.push_str(&format!(
@@ -587,7 +584,7 @@ pub fn debug_string(v: &Value) -> String {
                     x.tag
                 ));
                 stack.push(Step::Text("] }"));
-                push_seq(&mut stack, &x.payload, |v| Step::Val(v));
+                push_seq(&mut stack, &x.payload, Step::Val);
             }
         }
     }
