@@ -87,12 +87,11 @@ fn main() {
     }
     let new = std::fs::read(&generated).unwrap_or_default();
     let target = root.join("include/packr.h");
-    if std::fs::read(&target).ok().as_deref() != Some(&new[..]) {
-        if let Err(e) = std::fs::create_dir_all(root.join("include"))
+    if std::fs::read(&target).ok().as_deref() != Some(&new[..])
+        && let Err(e) = std::fs::create_dir_all(root.join("include"))
             .and_then(|_| std::fs::write(&target, &new))
-        {
-            fail(&format!("writing {}: {e}", target.display()));
-        }
+    {
+        fail(&format!("writing {}: {e}", target.display()));
     }
 }
 
