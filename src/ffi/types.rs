@@ -56,6 +56,10 @@ pub enum packr_kind {
     Tuple = 19,
     /// `flags` (a 64-bit mask)
     Flags = 20,
+    /// `map<K, V>`: unique keys in canonical order (CGRF v3, packr-guest 0.24)
+    Map = 21,
+    /// `set<T>`: unique items in canonical order (CGRF v3, packr-guest 0.24)
+    Set = 22,
 }
 
 impl super::boundary::PanicDefault for packr_kind {
@@ -87,6 +91,8 @@ impl From<Kind> for packr_kind {
             Kind::Variant => packr_kind::Variant,
             Kind::Tuple => packr_kind::Tuple,
             Kind::Flags => packr_kind::Flags,
+            Kind::Map => packr_kind::Map,
+            Kind::Set => packr_kind::Set,
         }
     }
 }

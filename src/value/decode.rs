@@ -1,14 +1,17 @@
-//! CGRF v2 decoder (spec §2.7–2.8).
+//! CGRF decoder (spec §2.7–2.8) for wire versions 2 and 3.
 //!
-//! It accepts exactly what packr-abi 0.5.4 accepts and reports the same first error (the
-//! `AbiError` inside [`DecodeError`] is identical), and beyond upstream it:
+//! For a v2 buffer it accepts exactly what packr-abi 0.5.4 accepts and reports the same first
+//! error (the `AbiError` inside [`DecodeError`] is identical); a v3 buffer may also hold map and
+//! set nodes and descriptors (packr-abi 0.24), whose keys must be unique and in canonical order
+//! (checked here, unlike packr-abi, which trusts its `BTreeMap`s). Beyond upstream it:
 //! - runs in time linear in the output, at any depth: nothing recurses on the native stack;
 //! - never allocates from an untrusted count before checking it against the input length;
 //! - expands shared (DAG) nodes only up to the node and byte limits, and bounds nesting depth.
 
 use super::error::{AbiError, DecodeError};
-use super::model::{List, OptionValue, Record, ResultValue, Seq, Str, Value, Variant};
-use super::types::{DescError, Kind, Type, scan_desc, tag};
+use super::model::{List, Map, OptionValue, Record, ResultValue, Seq, Set, Str, Value, Variant};
+use super::types::{DescError, Kind, Type, scan_desc_in, tag};
+use super::v3::{first_unordered, order_message};
 use smallvec::SmallVec;
 use thin_vec::ThinVec;
 
@@ -110,6 +113,8 @@ struct NodeRef {
 struct Table {
     nodes: Vec<NodeRef>,
     root: u32,
+    /// Wire version 3: map and set nodes and descriptors are allowed.
+    v3: bool,
 }
 
 #[cold]
@@ -174,9 +179,12 @@ fn frame(b: &[u8], limits: &Limits) -> DResult<Table> {
         return Err(invalid("Invalid magic".into(), 0, None));
     }
     let v = rd(4, 2)?;
-    if u16::from_le_bytes([v[0], v[1]]) != 2 {
-        return Err(invalid("Unsupported version".into(), 4, None));
-    }
+    let v3 = match u16::from_le_bytes([v[0], v[1]]) {
+        2 => false,
+        3 => true,
+        _ => return Err(invalid("Unsupported version".into(), 4, None)),
+    };
+    let last_kind = if v3 { tag::SET } else { tag::ARRAY };
     rd(6, 2)?; // flags, ignored
     let count = u32at(8)?;
     if u64::from(count) > limits.max_nodes {
@@ -195,7 +203,7 @@ fn frame(b: &[u8], limits: &Limits) -> DResult<Table> {
     let mut at = 16usize;
     for i in 0..count {
         let kind = rd(at, 1)?[0];
-        if kind == 0 || kind > tag::ARRAY {
+        if kind == 0 || kind > last_kind {
             return Err(bad_tag(kind, at, Some(i)));
         }
         rd(at + 1, 1)?; // node flags, ignored
@@ -220,7 +228,7 @@ fn frame(b: &[u8], limits: &Limits) -> DResult<Table> {
     if at != b.len() {
         return Err(invalid("Trailing bytes".into(), at, None));
     }
-    Ok(Table { nodes, root })
+    Ok(Table { nodes, root, v3 })
 }
 
 /// A cursor over one node's payload; short reads report offsets relative to the payload.
@@ -229,15 +237,17 @@ struct Cur<'a> {
     at: usize,
     base: usize,
     node: u32,
+    v3: bool,
 }
 
 impl<'a> Cur<'a> {
-    fn new(b: &'a [u8], n: &NodeRef, node: u32) -> Self {
+    fn new(b: &'a [u8], n: &NodeRef, node: u32, v3: bool) -> Self {
         Cur {
             p: &b[n.start..n.start + n.len as usize],
             at: 0,
             base: n.start,
             node,
+            v3,
         }
     }
     fn short(&self, need: usize) -> Box<DecodeError> {
@@ -286,7 +296,7 @@ impl<'a> Cur<'a> {
     /// Reads a type descriptor.
     fn desc(&mut self) -> DResult<&'a [u8]> {
         let start = self.at;
-        match scan_desc(self.p, start, true) {
+        match scan_desc_in(self.p, start, true, self.v3) {
             Ok(end) => {
                 self.at = end;
                 Ok(&self.p[start..end])
@@ -304,7 +314,7 @@ fn validate(b: &[u8], t: &Table, limits: &Limits) -> DResult<()> {
     let max_seq = limits.max_sequence();
     for (i, n) in t.nodes.iter().enumerate() {
         let i = i as u32;
-        let mut c = Cur::new(b, n, i);
+        let mut c = Cur::new(b, n, i, t.v3);
         match n.kind {
             tag::BOOL => {
                 if c.u8()? > 1 {
@@ -393,6 +403,8 @@ enum Shape<'a> {
     Variant(Str, Str, u32),
     Option(&'a [u8]),
     Result(&'a [u8], &'a [u8], bool),
+    Map(&'a [u8], &'a [u8]),
+    Set(&'a [u8]),
 }
 
 struct Decoder<'a> {
@@ -481,7 +493,7 @@ impl<'a> Decoder<'a> {
             let Some(f) = self.frames.pop() else { break };
             f.cur.trailing()?;
             self.on_path[f.cur.node as usize] = false;
-            let v = self.finish(f);
+            let v = self.finish(f)?;
             if self.frames.is_empty() {
                 return Ok(v);
             }
@@ -527,7 +539,7 @@ impl<'a> Decoder<'a> {
                 Some(i),
             ));
         }
-        let mut c = Cur::new(self.b, &n, i);
+        let mut c = Cur::new(self.b, &n, i, self.t.v3);
         let leaf = match n.kind {
             tag::BOOL => Value::Bool(c.u8()? == 1),
             tag::U8 => Value::U8(c.u8()?),
@@ -598,6 +610,15 @@ impl<'a> Decoder<'a> {
                 }
                 (Shape::Record(tn, names), k)
             }
+            tag::MAP => {
+                let k = c.desc()?;
+                let v = c.desc()?;
+                (Shape::Map(k, v), c.u32()?.saturating_mul(2))
+            }
+            tag::SET => {
+                let d = c.desc()?;
+                (Shape::Set(d), c.u32()?)
+            }
             tag::OPTION => {
                 let d = c.desc()?;
                 let present = c.u8()? == 1;
@@ -624,7 +645,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Builds the finished container from the values its children left on the stack.
-    fn finish(&mut self, f: Frame<'a>) -> Value {
+    fn finish(&mut self, f: Frame<'a>) -> DResult<Value> {
         if let Shape::Variant(type_name, case_name, tg) = f.shape {
             // Small payloads skip the generic (slower) iterator collection.
             let payload = match self.values.len() - f.base {
@@ -640,15 +661,15 @@ impl<'a> Decoder<'a> {
                 },
                 _ => self.values.drain(f.base..).collect(),
             };
-            return Value::Variant(Box::new(Variant {
+            return Ok(Value::Variant(Box::new(Variant {
                 type_name,
                 case_name,
                 tag: u64::from(tg),
                 payload,
-            }));
+            })));
         }
         let mut kids = self.values.drain(f.base..);
-        match f.shape {
+        let v = match f.shape {
             Shape::List(d) => Value::List(Box::new(List {
                 elem_type: Type::from_checked(d),
                 items: kids.collect(),
@@ -678,7 +699,31 @@ impl<'a> Decoder<'a> {
                     value,
                 }))
             }
-        }
+            Shape::Map(k, v) => {
+                let items: Vec<Value> = kids.collect();
+                if let Some(i) = first_unordered(&items, 2) {
+                    let msg = order_message(Kind::Map, &items, 2, i);
+                    return Err(f.cur.err(format!("{msg} (map at node {})", f.cur.node)));
+                }
+                Value::Map(Box::new(Map {
+                    key_type: Type::from_checked(k),
+                    value_type: Type::from_checked(v),
+                    items,
+                }))
+            }
+            Shape::Set(d) => {
+                let items: Vec<Value> = kids.collect();
+                if let Some(i) = first_unordered(&items, 1) {
+                    let msg = order_message(Kind::Set, &items, 1, i);
+                    return Err(f.cur.err(format!("{msg} (set at node {})", f.cur.node)));
+                }
+                Value::Set(Box::new(Set {
+                    elem_type: Type::from_checked(d),
+                    items,
+                }))
+            }
+        };
+        Ok(v)
     }
 }
 

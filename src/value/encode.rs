@@ -1,30 +1,63 @@
-//! CGRF v2 encoder (spec §2.6): post-order nodes, byte-identical to packr-abi 0.5.4.
+//! CGRF encoder (spec §2.6): post-order nodes, byte-identical to packr-abi 0.5.4 (v2) and to
+//! packr-abi 0.24 (v3, which adds map and set nodes).
 
 use super::error::{AbiError, EncodeError};
 use super::model::Value;
 use super::types::{Kind, tag};
+use super::v3::{V2, V3};
 
 const MIXED_LIST: &str =
     "List with primitive elem_type contains non-matching items; fix the elem_type or the items";
 
-/// Encodes `v` as CGRF v2 bytes.
+/// Encodes `v` in the oldest wire version that carries it losslessly: CGRF v2 (what packr-abi
+/// 0.5.4 writes), or v3 when the value holds a map or a set.
 pub fn encode(v: &Value) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::new();
     encode_into(v, &mut out)?;
     Ok(out)
 }
 
-/// Appends the CGRF encoding of `v` to `out`. On error `out` is left at its original length.
+/// Appends the encoding of `v` (as [`encode`] chooses its version) to `out`. On error `out` is
+/// left at its original length.
 pub fn encode_into(v: &Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    encode_raw(v, out, None)
+}
+
+/// Encodes `v` as CGRF `version` (2 or 3). For version 2, maps and sets are written in their v2
+/// shape (see [`Value::to_v2_shape`]).
+pub fn encode_version(v: &Value, version: u16) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    match version {
+        V3 => encode_raw(v, &mut out, Some(V3))?,
+        V2 if v.has_v3_parts() => encode_raw(&v.to_v2_shape(), &mut out, Some(V2))?,
+        V2 => encode_raw(v, &mut out, Some(V2))?,
+        other => {
+            return Err(EncodeError {
+                abi: AbiError::InvalidEncoding(format!(
+                    "unknown CGRF version {other} (libpackr writes versions 2 and 3)"
+                )),
+                path: "root".into(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// `fixed`: the version to write; None writes 2 and switches to 3 at the first map or set.
+fn encode_raw(v: &Value, out: &mut Vec<u8>, fixed: Option<u16>) -> Result<(), EncodeError> {
     let start = out.len();
-    let r = Encoder {
+    let mut e = Encoder {
         out,
         start,
         count: 0,
-    }
-    .run(v);
+        v3: fixed == Some(V3),
+    };
+    let r = e.run(v);
+    let v3 = e.v3;
     if r.is_err() {
         out.truncate(start);
+    } else if v3 && fixed != Some(V2) {
+        out[start + 4] = V3 as u8;
     }
     r
 }
@@ -57,6 +90,8 @@ struct Encoder<'o> {
     out: &'o mut Vec<u8>,
     start: usize,
     count: u64,
+    /// Set once a map, a set, or a descriptor mentioning one is written: the header says v3.
+    v3: bool,
 }
 
 fn len32(n: usize, what: &str, path: impl FnOnce() -> String) -> Result<u32, EncodeError> {
@@ -67,7 +102,7 @@ fn len32(n: usize, what: &str, path: impl FnOnce() -> String) -> Result<u32, Enc
 }
 
 impl Encoder<'_> {
-    fn run(mut self, root: &Value) -> Result<(), EncodeError> {
+    fn run(&mut self, root: &Value) -> Result<(), EncodeError> {
         self.out.reserve(size_hint(root));
         // Magic, version 2, flags 0; node_count and root are patched below.
         self.out
@@ -247,8 +282,36 @@ impl Encoder<'_> {
         let nk = len32(kids.len(), "child count", p)?;
         let id = match v {
             Value::List(l) => {
-                let t = l.elem_type.wire_bytes();
+                let t = self.desc(&l.elem_type);
                 let id = self.node_header(tag::LIST, t.len() + 4 + 4 * kids.len(), p)?;
+                self.out.extend_from_slice(t);
+                self.out.extend_from_slice(&nk.to_le_bytes());
+                id
+            }
+            Value::Map(m) if m.items.len() % 2 != 0 => {
+                return Err(EncodeError {
+                    abi: AbiError::InvalidEncoding(format!(
+                        "map has {} items; keys and values must come in pairs",
+                        m.items.len()
+                    )),
+                    path: p(),
+                });
+            }
+            Value::Map(m) => {
+                self.v3 = true;
+                let (k, v) = (m.key_type.wire_bytes(), m.value_type.wire_bytes());
+                let len = k.len() + v.len() + 4 + 4 * kids.len();
+                let id = self.node_header(tag::MAP, len, p)?;
+                self.out.extend_from_slice(k);
+                self.out.extend_from_slice(v);
+                self.out
+                    .extend_from_slice(&((kids.len() / 2) as u32).to_le_bytes());
+                id
+            }
+            Value::Set(s) => {
+                self.v3 = true;
+                let t = s.elem_type.wire_bytes();
+                let id = self.node_header(tag::SET, t.len() + 4 + 4 * kids.len(), p)?;
                 self.out.extend_from_slice(t);
                 self.out.extend_from_slice(&nk.to_le_bytes());
                 id
@@ -259,14 +322,14 @@ impl Encoder<'_> {
                 id
             }
             Value::Option(o) => {
-                let t = o.inner_type.wire_bytes();
+                let t = self.desc(&o.inner_type);
                 let id = self.node_header(tag::OPTION, t.len() + 1 + 4 * kids.len(), p)?;
                 self.out.extend_from_slice(t);
                 self.out.push(if kids.is_empty() { 0 } else { 1 });
                 id
             }
             Value::Result(r) => {
-                let (ok, err) = (r.ok_type.wire_bytes(), r.err_type.wire_bytes());
+                let (ok, err) = (self.desc(&r.ok_type), self.desc(&r.err_type));
                 let id =
                     self.node_header(tag::RESULT, ok.len() + err.len() + 5 + 4 * kids.len(), p)?;
                 self.out.extend_from_slice(ok);
@@ -321,6 +384,15 @@ impl Encoder<'_> {
             self.out.extend_from_slice(&k.to_le_bytes());
         }
         Ok(id)
+    }
+
+    /// A descriptor to copy into a node; notes when it needs v3.
+    fn desc<'t>(&mut self, t: &'t super::types::Type) -> &'t [u8] {
+        let b = t.wire_bytes();
+        if !self.v3 && b.iter().any(|&x| x == tag::MAP || x == tag::SET) && t.has_v3_parts() {
+            self.v3 = true;
+        }
+        b
     }
 
     fn name(&mut self, s: &str, p: impl FnOnce() -> String) -> Result<(), EncodeError> {

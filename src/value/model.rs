@@ -1,4 +1,5 @@
-//! The value model: the 20 value kinds of packr 0.5.4 (spec §1.1).
+//! The value model: the 20 value kinds of packr 0.5.4 (spec §1.1), plus CGRF v3's map and set
+//! (packr-abi 0.24).
 //!
 //! Everything that walks a value (drop, clone, equality, Debug, encode, text) is iterative, so a
 //! value nested a million levels deep is as safe as a flat one.
@@ -34,6 +35,26 @@ pub enum Value {
     Variant(Box<Variant>),
     Tuple(Seq),
     Flags(u64),
+    /// CGRF v3 only: entries in canonical (strictly increasing) key order.
+    Map(Box<Map>),
+    /// CGRF v3 only: items in canonical (strictly increasing) order.
+    Set(Box<Set>),
+}
+
+/// A typed map (packr-abi 0.24's `Value::Map`). `items` holds keys and values interleaved
+/// (`k0, v0, k1, v1, ...`), which is also the order of the node's child indices on the wire.
+/// packr-abi builds maps from `BTreeMap`, so keys are unique and in canonical order
+/// ([`canonical_cmp`]); libpackr checks that on decode, in the text form and in the C API.
+pub struct Map {
+    pub key_type: Type,
+    pub value_type: Type,
+    pub items: Vec<Value>,
+}
+
+/// A typed set (packr-abi 0.24's `Value::Set`): unique items in canonical order.
+pub struct Set {
+    pub elem_type: Type,
+    pub items: Vec<Value>,
 }
 
 /// A typed list. `elem_type` is advisory except for fixed-width element types, where every item
@@ -119,6 +140,20 @@ impl Drop for Seq {
         }
     }
 }
+impl Drop for Map {
+    fn drop(&mut self) {
+        if needs_deep_drop(&self.items) {
+            drop_all(mem::take(&mut self.items));
+        }
+    }
+}
+impl Drop for Set {
+    fn drop(&mut self) {
+        if needs_deep_drop(&self.items) {
+            drop_all(mem::take(&mut self.items));
+        }
+    }
+}
 impl Drop for Record {
     fn drop(&mut self) {
         if needs_deep_drop(&self.values) {
@@ -174,14 +209,19 @@ impl Value {
             Value::Variant(_) => Kind::Variant,
             Value::Tuple(_) => Kind::Tuple,
             Value::Flags(_) => Kind::Flags,
+            Value::Map(_) => Kind::Map,
+            Value::Set(_) => Kind::Set,
         }
     }
 
     /// The child values, in wire order: list items, the option payload (0 or 1), the result
-    /// payload, record field values, variant payload, tuple items.
+    /// payload, record field values, variant payload, tuple items, map keys and values
+    /// interleaved, set items.
     pub fn children(&self) -> &[Value] {
         match self {
             Value::List(l) => &l.items,
+            Value::Map(m) => &m.items,
+            Value::Set(x) => &x.items,
             Value::Option(o) => o.value.as_slice(),
             Value::Result(r) => std::slice::from_ref(&r.value),
             Value::Record(r) => &r.values,
@@ -195,6 +235,8 @@ impl Value {
     pub fn children_mut(&mut self) -> &mut [Value] {
         match self {
             Value::List(l) => &mut l.items,
+            Value::Map(m) => &mut m.items,
+            Value::Set(x) => &mut x.items,
             Value::Option(o) => o.value.as_mut_slice(),
             Value::Result(r) => std::slice::from_mut(&mut r.value),
             Value::Record(r) => &mut r.values,
@@ -208,6 +250,8 @@ impl Value {
     fn take_children(&mut self, out: &mut Vec<Value>) {
         match self {
             Value::List(l) => out.append(&mut l.items),
+            Value::Map(m) => out.append(&mut m.items),
+            Value::Set(x) => out.append(&mut x.items),
             Value::Option(o) => out.extend(o.value.take()),
             Value::Result(r) if !r.value.children().is_empty() => {
                 out.push(mem::replace(&mut r.value, Value::Bool(false)))
@@ -274,6 +318,20 @@ impl Value {
         }))
     }
 
+    /// A map from interleaved keys and values (not checked: see [`Value::check_canonical`]).
+    pub fn map(key_type: Type, value_type: Type, items: Vec<Value>) -> Value {
+        Value::Map(Box::new(Map {
+            key_type,
+            value_type,
+            items,
+        }))
+    }
+
+    /// A set (not checked: see [`Value::check_canonical`]).
+    pub fn set(elem_type: Type, items: Vec<Value>) -> Value {
+        Value::Set(Box::new(Set { elem_type, items }))
+    }
+
     /// A string value.
     pub fn string(s: &str) -> Value {
         Value::String(Str::from(s))
@@ -297,6 +355,15 @@ impl Value {
                     out.push(tag::RESULT);
                     out.extend_from_slice(r.ok_type.wire_bytes());
                     out.extend_from_slice(r.err_type.wire_bytes());
+                }
+                Value::Map(m) => {
+                    out.push(tag::MAP);
+                    out.extend_from_slice(m.key_type.wire_bytes());
+                    out.extend_from_slice(m.value_type.wire_bytes());
+                }
+                Value::Set(x) => {
+                    out.push(tag::SET);
+                    out.extend_from_slice(x.elem_type.wire_bytes());
                 }
                 Value::Record(r) => push_named(out, tag::RECORD, &r.type_name),
                 Value::Variant(x) => push_named(out, tag::VARIANT, &x.type_name),
@@ -359,6 +426,10 @@ impl Value {
                     x.type_name == y.type_name && x.case_name == y.case_name && x.tag == y.tag
                 }
                 (Value::Tuple(_), Value::Tuple(_)) => true,
+                (Value::Map(x), Value::Map(y)) => {
+                    x.key_type == y.key_type && x.value_type == y.value_type
+                }
+                (Value::Set(x), Value::Set(y)) => x.elem_type == y.elem_type,
                 _ => false,
             };
             let (ca, cb) = (a.children(), b.children());
@@ -371,7 +442,7 @@ impl Value {
     }
 
     /// A copy of this value with no children (containers come back empty).
-    fn shallow_clone(&self) -> Value {
+    pub(super) fn shallow_clone(&self) -> Value {
         match self {
             Value::Bool(x) => Value::Bool(*x),
             Value::U8(x) => Value::U8(*x),
@@ -407,13 +478,17 @@ impl Value {
                 payload: SmallVec::new(),
             })),
             Value::Tuple(_) => Value::unit(),
+            Value::Map(m) => Value::map(m.key_type.clone(), m.value_type.clone(), Vec::new()),
+            Value::Set(x) => Value::set(x.elem_type.clone(), Vec::new()),
         }
     }
 
     /// Puts `kids` (the complete child list, in order) into a childless container.
-    fn set_children(&mut self, kids: Vec<Value>) {
+    pub(super) fn set_children(&mut self, kids: Vec<Value>) {
         match self {
             Value::List(l) => l.items = kids,
+            Value::Map(m) => m.items = kids,
+            Value::Set(x) => x.items = kids,
             Value::Option(o) => o.value = kids.into_iter().next(),
             Value::Result(r) => {
                 if let Some(k) = kids.into_iter().next() {
@@ -531,6 +606,29 @@ pub fn debug_string(v: &Value) -> String {
                 out.push_str(", items: [");
                 stack.push(Step::Text("] }"));
                 push_seq(&mut stack, &l.items, Step::Val);
+            }
+            Value::Map(m) => {
+                out.push_str(&format!(
+                    "Map {{ key_type: {:?}, value_type: {:?}, entries: [",
+                    m.key_type, m.value_type
+                ));
+                stack.push(Step::Text("] }"));
+                let n = m.items.len() / 2;
+                for i in (0..n).rev() {
+                    stack.push(Step::Text(")"));
+                    stack.push(Step::Val(&m.items[2 * i + 1]));
+                    stack.push(Step::Text(", "));
+                    stack.push(Step::Val(&m.items[2 * i]));
+                    stack.push(Step::Text("("));
+                    if i > 0 {
+                        stack.push(Step::Text(", "));
+                    }
+                }
+            }
+            Value::Set(x) => {
+                out.push_str(&format!("Set {{ elem_type: {:?}, items: [", x.elem_type));
+                stack.push(Step::Text("] }"));
+                push_seq(&mut stack, &x.items, Step::Val);
             }
             Value::Option(o) => {
                 out.push_str(&format!(

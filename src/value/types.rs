@@ -32,10 +32,14 @@ pub mod tag {
     pub const RESULT: u8 = 0x14;
     /// Node kind only; not a valid type descriptor.
     pub const ARRAY: u8 = 0x15;
+    /// CGRF v3 only (packr-abi 0.24): a map node and its descriptor.
+    pub const MAP: u8 = 0x16;
+    /// CGRF v3 only (packr-abi 0.24): a set node and its descriptor.
+    pub const SET: u8 = 0x17;
 }
 
-/// The 20 kinds of value (and of type descriptor), in packr-abi's declaration order.
-/// The discriminants are the public `packr_kind` numbers.
+/// The 22 kinds of value (and of type descriptor): packr-abi 0.5.4's 20 in its declaration
+/// order, then CGRF v3's map and set. The discriminants are the public `packr_kind` numbers.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -59,11 +63,13 @@ pub enum Kind {
     Variant = 18,
     Tuple = 19,
     Flags = 20,
+    Map = 21,
+    Set = 22,
 }
 
 impl Kind {
     /// All kinds, in discriminant order.
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 22] = [
         Kind::Bool,
         Kind::U8,
         Kind::U16,
@@ -84,6 +90,8 @@ impl Kind {
         Kind::Variant,
         Kind::Tuple,
         Kind::Flags,
+        Kind::Map,
+        Kind::Set,
     ];
 
     /// The kind with this `packr_kind` number.
@@ -114,6 +122,8 @@ impl Kind {
             Kind::Variant => tag::VARIANT,
             Kind::Tuple => tag::TUPLE,
             Kind::Flags => tag::FLAGS,
+            Kind::Map => tag::MAP,
+            Kind::Set => tag::SET,
         }
     }
 
@@ -140,6 +150,8 @@ impl Kind {
             tag::CHAR => Kind::Char,
             tag::FLAGS => Kind::Flags,
             tag::RESULT => Kind::Result,
+            tag::MAP => Kind::Map,
+            tag::SET => Kind::Set,
             _ => return None,
         })
     }
@@ -148,7 +160,14 @@ impl Kind {
     pub fn is_primitive(self) -> bool {
         !matches!(
             self,
-            Kind::List | Kind::Option | Kind::Result | Kind::Record | Kind::Variant | Kind::Tuple
+            Kind::List
+                | Kind::Option
+                | Kind::Result
+                | Kind::Record
+                | Kind::Variant
+                | Kind::Tuple
+                | Kind::Map
+                | Kind::Set
         )
     }
 
@@ -191,6 +210,8 @@ impl Kind {
             Kind::Variant => c"variant",
             Kind::Tuple => c"tuple",
             Kind::Flags => c"flags",
+            Kind::Map => c"map",
+            Kind::Set => c"set",
         }
     }
 
@@ -217,6 +238,8 @@ impl Kind {
             Kind::Variant => "Variant",
             Kind::Tuple => "Tuple",
             Kind::Flags => "Flags",
+            Kind::Map => "Map",
+            Kind::Set => "Set",
         }
     }
 }
@@ -243,8 +266,19 @@ fn read_u32(b: &[u8], at: usize) -> Result<u32, DescError> {
 }
 
 /// Reads one complete descriptor starting at `b[start]`. Returns the offset just past it.
-/// Iterative (no recursion), so any nesting depth is fine.
+/// Iterative (no recursion), so any nesting depth is fine. Map and set descriptors are accepted
+/// (CGRF v3); see [`scan_desc_in`] to reject them in a v2 buffer.
 pub(crate) fn scan_desc(b: &[u8], start: usize, check_utf8: bool) -> Result<usize, DescError> {
+    scan_desc_in(b, start, check_utf8, true)
+}
+
+/// [`scan_desc`], with map and set tags an unknown tag unless `v3`.
+pub(crate) fn scan_desc_in(
+    b: &[u8],
+    start: usize,
+    check_utf8: bool,
+    v3: bool,
+) -> Result<usize, DescError> {
     let mut at = start;
     // Number of descriptors still to read. Tuple counts come from untrusted input, so this is a
     // u64 and nothing is allocated from it.
@@ -259,6 +293,9 @@ pub(crate) fn scan_desc(b: &[u8], start: usize, check_utf8: bool) -> Result<usiz
         match t {
             tag::LIST | tag::OPTION => pending += 1,
             tag::RESULT => pending += 2,
+            tag::SET if v3 => pending += 1,
+            tag::MAP if v3 => pending += 2,
+            tag::SET | tag::MAP => return Err(DescError::Tag(t)),
             tag::TUPLE => {
                 let n = read_u32(b, at)?;
                 at += 4;
@@ -368,6 +405,21 @@ impl Type {
         Type::wrap(tag::RESULT, &[&ok, &err])
     }
 
+    /// `map<key, value>` (CGRF v3).
+    pub fn map(key: Type, value: Type) -> Type {
+        Type::wrap(tag::MAP, &[&key, &value])
+    }
+
+    /// `set<elem>` (CGRF v3).
+    pub fn set(elem: Type) -> Type {
+        Type::wrap(tag::SET, &[&elem])
+    }
+
+    /// True if this descriptor mentions a map or a set anywhere (only CGRF v3 can carry it).
+    pub fn has_v3_parts(&self) -> bool {
+        scan_desc_in(&self.bytes, 0, false, false).is_err()
+    }
+
     /// `tuple<items...>`. Panics never; more than u32::MAX items cannot occur in practice
     /// (the count is truncated like every other CGRF count would be).
     pub fn tuple(items: &[Type]) -> Type {
@@ -459,13 +511,13 @@ impl Type {
         }
     }
 
-    /// Nested descriptors: the element of a list, the inner type of an option, ok and err of a
-    /// result, the items of a tuple. Empty for the other kinds.
+    /// Nested descriptors: the element of a list or set, the inner type of an option, ok and
+    /// err of a result, key and value of a map, the items of a tuple. Empty for the other kinds.
     pub fn children(&self) -> Vec<Type> {
         let b = &self.bytes[..];
         let (mut at, n) = match self.kind() {
-            Kind::List | Kind::Option => (1, 1),
-            Kind::Result => (1, 2),
+            Kind::List | Kind::Option | Kind::Set => (1, 1),
+            Kind::Result | Kind::Map => (1, 2),
             Kind::Tuple => match read_u32(b, 1) {
                 Ok(n) => (5, n as usize),
                 Err(_) => return Vec::new(),
@@ -488,8 +540,8 @@ impl Type {
     /// Number of nested descriptors (see [`Type::children`]).
     pub fn child_count(&self) -> usize {
         match self.kind() {
-            Kind::List | Kind::Option => 1,
-            Kind::Result => 2,
+            Kind::List | Kind::Option | Kind::Set => 1,
+            Kind::Result | Kind::Map => 2,
             Kind::Tuple => read_u32(&self.bytes, 1).map(|n| n as usize).unwrap_or(0),
             _ => 0,
         }
@@ -516,7 +568,7 @@ pub(crate) fn write_desc_debug(b: &[u8], out: &mut String) {
                     return;
                 };
                 match kind {
-                    Kind::List | Kind::Option => {
+                    Kind::List | Kind::Option | Kind::Set => {
                         out.push_str(kind.debug_name());
                         out.push('(');
                         stack.push(Step::Text(")"));
@@ -527,6 +579,13 @@ pub(crate) fn write_desc_debug(b: &[u8], out: &mut String) {
                         stack.push(Step::Text(" }"));
                         stack.push(Step::Desc);
                         stack.push(Step::Text(", err: "));
+                        stack.push(Step::Desc);
+                    }
+                    Kind::Map => {
+                        out.push_str("Map { key: ");
+                        stack.push(Step::Text(" }"));
+                        stack.push(Step::Desc);
+                        stack.push(Step::Text(", value: "));
                         stack.push(Step::Desc);
                     }
                     Kind::Tuple => {

@@ -104,14 +104,15 @@ fn write_type_bytes(b: &[u8], out: &mut String) {
         };
         at += 1;
         match kind {
-            Kind::List | Kind::Option => {
+            Kind::List | Kind::Option | Kind::Set => {
                 out.push_str(kind.name());
                 out.push('<');
                 stack.push(Step::Text(">"));
                 stack.push(Step::Desc);
             }
-            Kind::Result => {
-                out.push_str("result<");
+            Kind::Result | Kind::Map => {
+                out.push_str(kind.name());
+                out.push('<');
                 stack.push(Step::Text(">"));
                 stack.push(Step::Desc);
                 stack.push(Step::Text(", "));
@@ -294,6 +295,32 @@ pub fn to_text(v: &Value) -> String {
                         stack.push(Step::Text(", "));
                     }
                 }
+                Ok(())
+            }
+            Value::Map(m) => {
+                out.push_str("map<");
+                write_type_bytes(m.key_type.wire_bytes(), &mut out);
+                out.push_str(", ");
+                write_type_bytes(m.value_type.wire_bytes(), &mut out);
+                out.push_str(">{");
+                stack.push(Step::Text("}"));
+                let n = m.items.len() / 2;
+                for i in (0..n).rev() {
+                    stack.push(Step::Val(&m.items[2 * i + 1]));
+                    stack.push(Step::Text(": "));
+                    stack.push(Step::Val(&m.items[2 * i]));
+                    if i > 0 {
+                        stack.push(Step::Text(", "));
+                    }
+                }
+                Ok(())
+            }
+            Value::Set(x) => {
+                out.push_str("set<");
+                write_type_bytes(x.elem_type.wire_bytes(), &mut out);
+                out.push_str(">{");
+                stack.push(Step::Text("}"));
+                push_seq(&mut stack, &x.items);
                 Ok(())
             }
             Value::Variant(x) => {

@@ -32,12 +32,32 @@ pub fn parse_type(text: &str) -> Result<Type, TextError> {
 /// A container whose items are being parsed. Finished items wait on the parser's shared value
 /// stack; `start` is where this container's items begin there.
 enum Frame {
-    Tuple { start: usize },
-    List { elem: Option<Type>, start: usize },
-    Some { inner: Option<Type> },
+    Tuple {
+        start: usize,
+    },
+    List {
+        elem: Option<Type>,
+        start: usize,
+    },
+    Some {
+        inner: Option<Type>,
+    },
     Result(Box<ResultFrame>),
     Record(Box<RecordFrame>),
     Variant(Box<VariantFrame>),
+    /// `map<K, V>{`: `key` is true while a key is expected next.
+    Map(Box<MapFrame>),
+    Set {
+        elem: Type,
+        start: usize,
+    },
+}
+
+struct MapFrame {
+    key_type: Type,
+    value_type: Type,
+    start: usize,
+    key: bool,
 }
 
 struct ResultFrame {
@@ -63,8 +83,8 @@ struct VariantFrame {
 enum TypeFrame {
     /// `list<` or `option<`: one descriptor, then `>`.
     One(&'static str),
-    /// `result<`: `done` of 2 descriptors read.
-    Result { done: u8 },
+    /// `result<` or `map<`: `done` of 2 descriptors read.
+    Two { done: u8, map: bool },
     /// `tuple<`: the count is patched into `bytes[count_at..count_at + 4]` at `>`.
     Tuple { count_at: usize, n: u64 },
 }

@@ -36,24 +36,22 @@ impl<'t> Parser<'t> {
                 bytes.push(t);
             } else {
                 match word {
-                    "list" | "option" => {
+                    "list" | "option" | "set" => {
                         self.expect_with(b'<', || format!("after {word}"))?;
-                        bytes.push(if word == "list" {
-                            tag::LIST
-                        } else {
-                            tag::OPTION
-                        });
-                        frames.push(TypeFrame::One(if word == "list" {
-                            "after the list element type"
-                        } else {
-                            "after the option inner type"
-                        }));
+                        let (t, what) = match word {
+                            "list" => (tag::LIST, "after the list element type"),
+                            "set" => (tag::SET, "after the set element type"),
+                            _ => (tag::OPTION, "after the option inner type"),
+                        };
+                        bytes.push(t);
+                        frames.push(TypeFrame::One(what));
                         continue;
                     }
-                    "result" => {
-                        self.expect(b'<', "after result")?;
-                        bytes.push(tag::RESULT);
-                        frames.push(TypeFrame::Result { done: 0 });
+                    "result" | "map" => {
+                        let map = word == "map";
+                        self.expect_with(b'<', || format!("after {word}"))?;
+                        bytes.push(if map { tag::MAP } else { tag::RESULT });
+                        frames.push(TypeFrame::Two { done: 0, map });
                         continue;
                     }
                     "tuple" => {
@@ -103,6 +101,7 @@ impl<'t> Parser<'t> {
                             format!(
                                 "expected a type (bool, u8..u64, s8..s64, f32, f64, char, \
                                  string, flags, list<T>, option<T>, result<T, E>, tuple<...>, \
+                                 map<K, V>, set<T>, \
                                  record<NAME>, variant<NAME>), found {}",
                                 self.found_at(at)
                             ),
@@ -121,17 +120,32 @@ impl<'t> Parser<'t> {
                         self.expect(b'>', what)?;
                         frames.pop();
                     }
-                    TypeFrame::Result { done } => {
+                    TypeFrame::Two { done, map } => {
                         *done += 1;
+                        let map = *map;
                         if *done == 1 {
-                            self.expect(b',', "after the ok type of result<T, E>")?;
+                            self.expect(
+                                b',',
+                                if map {
+                                    "after the key type of map<K, V>"
+                                } else {
+                                    "after the ok type of result<T, E>"
+                                },
+                            )?;
                             break;
                         }
                         self.skip_ws();
                         if self.peek() == Some(b',') {
                             self.pos += 1;
                         }
-                        self.expect(b'>', "after the err type of result<T, E>")?;
+                        self.expect(
+                            b'>',
+                            if map {
+                                "after the value type of map<K, V>"
+                            } else {
+                                "after the err type of result<T, E>"
+                            },
+                        )?;
                         frames.pop();
                     }
                     TypeFrame::Tuple { count_at, n } => {

@@ -128,6 +128,35 @@ impl<'t> Parser<'t> {
                             values: vals.drain(r.start..).collect(),
                         }));
                     }
+                    Frame::Map(m) => {
+                        vals.push(v);
+                        if m.key {
+                            m.key = false;
+                            self.expect(b':', "after a map key (write map<K, V>{k: v, ...})")?;
+                            break;
+                        }
+                        m.key = true;
+                        if !self.seq_next(b'}', "map entry")? {
+                            break;
+                        }
+                        let Some(Frame::Map(m)) = frames.pop() else {
+                            break;
+                        };
+                        let items = vals.drain(m.start..).collect();
+                        v = self.canonical(Value::map(m.key_type, m.value_type, items))?;
+                    }
+                    Frame::Set { start, .. } => {
+                        let start = *start;
+                        vals.push(v);
+                        if !self.seq_next(b'}', "set item")? {
+                            break;
+                        }
+                        let Some(Frame::Set { elem, .. }) = frames.pop() else {
+                            break;
+                        };
+                        let items = vals.drain(start..).collect();
+                        v = self.canonical(Value::set(elem, items))?;
+                    }
                     Frame::Variant(x) => {
                         let start = x.start;
                         vals.push(v);
@@ -346,6 +375,15 @@ impl<'t> Parser<'t> {
         ))))
     }
 
+    /// A finished map or set, if its keys are unique and in canonical order (reported at the
+    /// closing brace just read).
+    fn canonical(&self, v: Value) -> Res<Value> {
+        match v.check_canonical() {
+            Ok(()) => Ok(v),
+            Err(msg) => self.err(self.pos.saturating_sub(1), msg),
+        }
+    }
+
     /// A value that starts with a keyword (`true`, `some`, `list`, ...).
     pub(super) fn keyword(
         &mut self,
@@ -383,6 +421,46 @@ impl<'t> Parser<'t> {
                         elem: Some(elem),
                         start: depth,
                     });
+                    return Ok(None);
+                }
+            }
+            "map" => {
+                self.expect(b'<', "after map (write map<K, V>{k: v, ...})")?;
+                let key_type = self.ty()?;
+                self.expect(b',', "after the key type of map<K, V>")?;
+                let value_type = self.ty()?;
+                self.skip_ws();
+                if self.peek() == Some(b',') {
+                    self.pos += 1;
+                }
+                self.expect(b'>', "after the value type of map<K, V>")?;
+                self.expect(b'{', "after map<K, V>")?;
+                self.skip_ws();
+                if self.peek() == Some(b'}') {
+                    self.pos += 1;
+                    Value::map(key_type, value_type, Vec::new())
+                } else {
+                    frames.push(Frame::Map(Box::new(MapFrame {
+                        key_type,
+                        value_type,
+                        start: depth,
+                        key: true,
+                    })));
+                    return Ok(None);
+                }
+            }
+            "set" => {
+                let elem = self.angle_type(
+                    "after set (write set<T>{...})",
+                    "after the set element type",
+                )?;
+                self.expect(b'{', "after set<T>")?;
+                self.skip_ws();
+                if self.peek() == Some(b'}') {
+                    self.pos += 1;
+                    Value::set(elem, Vec::new())
+                } else {
+                    frames.push(Frame::Set { elem, start: depth });
                     return Ok(None);
                 }
             }
