@@ -464,10 +464,20 @@ fn arb_type() -> BoxedStrategy<Type> {
             inner.clone().prop_map(Type::list),
             inner.clone().prop_map(Type::option),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| Type::result(a, b)),
-            prop::collection::vec(inner, 0..5).prop_map(|ts| Type::tuple(&ts)),
+            prop::collection::vec(inner.clone(), 0..5).prop_map(|ts| Type::tuple(&ts)),
+            (inner.clone(), inner.clone()).prop_map(|(k, v)| Type::map(k, v)),
+            inner.prop_map(Type::set),
         ]
     })
     .boxed()
+}
+
+/// Keys (every `stride`-th item) sorted and deduplicated in canonical order, as a map or set
+/// built from a `BTreeMap` / `BTreeSet` holds them.
+fn canonical_items(mut entries: Vec<Vec<Value>>) -> Vec<Value> {
+    entries.sort_by(|a, b| packr::value::canonical_cmp(&a[0], &b[0]));
+    entries.dedup_by(|a, b| packr::value::canonical_cmp(&a[0], &b[0]).is_eq());
+    entries.into_iter().flatten().collect()
 }
 
 /// A list element type that is not fixed-width (so the list is a List node).
@@ -528,7 +538,15 @@ fn arb_value() -> BoxedStrategy<Value> {
             ),
             2 => (arb_name(), arb_name(), any::<u32>(), kids.clone())
                 .prop_map(|(t, c, g, p)| Value::variant(&t, &c, u64::from(g), p)),
-            2 => kids.prop_map(Value::tuple),
+            2 => kids.clone().prop_map(Value::tuple),
+            1 => (arb_type(), arb_type(), prop::collection::vec((inner.clone(), inner.clone()), 0..6))
+                .prop_map(|(kt, vt, es)| {
+                    let es = es.into_iter().map(|(k, v)| vec![k, v]).collect();
+                    Value::map(kt, vt, canonical_items(es))
+                }),
+            1 => (arb_type(), kids).prop_map(|(t, items)| {
+                Value::set(t, canonical_items(items.into_iter().map(|i| vec![i]).collect()))
+            }),
         ]
     })
     .boxed()
@@ -812,7 +830,7 @@ proptest! {
     }
 }
 
-/// The value strategy reaches all 20 kinds and nests at least 8 levels deep.
+/// The value strategy reaches all 22 kinds and nests at least 8 levels deep.
 #[test]
 fn value_strategy_covers_every_kind() {
     let _g = shared();

@@ -12,6 +12,7 @@
 
 use super::engine::root_cause;
 use super::error::ErrorKind;
+use super::generation::Generation;
 use wasmtime::{AsContext, AsContextMut, Memory, TypedFunc};
 
 /// An export's wasm signature.
@@ -20,6 +21,11 @@ pub(crate) type ExportFn = TypedFunc<(i32, i32, i32, i32), i32>;
 /// Handles into one instantiated package.
 pub(crate) struct PackageHandles {
     pub name: String,
+    /// The guest generation, and the CGRF version it reads and writes.
+    pub generation: Generation,
+    pub wire: u16,
+    /// An async packr-guest 0.24 package (it exports `__pack_resume`).
+    pub is_async: bool,
     pub memory: Memory,
     pub alloc: Option<TypedFunc<i32, i32>>,
     pub free: Option<TypedFunc<(i32, i32), ()>>,
@@ -40,6 +46,9 @@ pub(crate) struct PackageState {
     /// frees them, so the host does: at the guest's next import call, and after the top-level
     /// call returns.
     pub pending_frees: Vec<(u32, u32)>,
+    /// The error behind the last import that answered -1 (current-generation guests): if the
+    /// guest then traps, as packr-guest 0.24 does, the call reports this error instead.
+    pub import_error: Option<CallError>,
 }
 
 /// A bump region of guest memory that only the host hands out.

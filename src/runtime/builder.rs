@@ -3,8 +3,9 @@
 use super::composition::{
     CallLimits, Composition, PackageInfo, Provider, Shared, StoreData, import_handler,
 };
-use super::engine::{EngineKey, ModuleRef, engine, root_cause};
+use super::engine::{EngineKey, ModuleRef, TickerGuard, engine, root_cause};
 use super::error::{Error, ErrorKind, Result};
+use super::generation::{self, Detection, Generation};
 use super::host::HostFn;
 use crate::value::Limits;
 use std::collections::{HashMap, HashSet};
@@ -125,7 +126,8 @@ impl Builder {
 
         // Exports: the memory, and the functions with the packr signature.
         let mut infos = Vec::with_capacity(modules.len());
-        for ((name, _), m) in self.packages.iter().zip(&modules) {
+        let mut to_probe = Vec::new();
+        for ((name, mref), m) in self.packages.iter().zip(&modules) {
             let mut exports = Vec::new();
             let mut has_memory = false;
             for e in m.exports() {
@@ -150,13 +152,30 @@ impl Builder {
                     "package {name} does not export its linear memory as `memory`"
                 )));
             }
+            let detection = mref.detection().or_else(|| {
+                let d = generation::from_module(mref.bytes(), m);
+                if let Some(d) = d {
+                    mref.set_detection(d);
+                }
+                d
+            });
+            if let Some(d) = detection {
+                check_generation_exports(name, m, d)?;
+            }
             let export_index = exports
                 .iter()
                 .enumerate()
                 .map(|(i, e)| (e.clone(), i))
                 .collect();
+            if detection.is_none() {
+                to_probe.push(infos.len());
+            }
             infos.push(PackageInfo {
                 name: name.clone(),
+                detection: detection.unwrap_or(Detection {
+                    generation: Generation::V0_5,
+                    evidence: "not probed",
+                }),
                 exports,
                 export_index,
                 types: OnceLock::new(),
@@ -287,7 +306,7 @@ impl Builder {
             pres.push(pre);
         }
 
-        let shared = Arc::new(Shared {
+        let mut shared = Shared {
             engine,
             packages: infos,
             by_name,
@@ -296,7 +315,11 @@ impl Builder {
             value_limits: self.value_limits,
             interrupts: Arc::new(AtomicU64::new(0)),
             pool: Mutex::new(Vec::new()),
-        });
+        };
+        if !to_probe.is_empty() {
+            probe(&mut shared, &to_probe, &self.packages)?;
+        }
+        let shared = Arc::new(shared);
         // Instantiate once now, so instantiation problems surface at build time.
         let first = shared.new_set().map_err(|c| {
             let kind = if c.kind == ErrorKind::Trap {
@@ -313,4 +336,62 @@ impl Builder {
             .push(first);
         Ok(Composition { shared })
     }
+}
+
+/// A current-generation package must export what its SDK's hosts rely on.
+fn check_generation_exports(name: &str, m: &Module, d: Detection) -> Result<()> {
+    if d.generation != Generation::V0_24 {
+        return Ok(());
+    }
+    let missing: Vec<&str> = ["__pack_alloc", "__pack_free"]
+        .into_iter()
+        .filter(|n| m.get_export(n).is_none())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::link(format!(
+        "package {name} is a {} package ({}), but it does not export {}, which that generation requires",
+        d.generation.describe(),
+        d.evidence,
+        missing.join(" and ")
+    )))
+}
+
+/// Tells the generation of packages that carry no sign of it by calling one of their exports
+/// with a CGRF v3 header holding no node (see `generation`), in a throwaway instance set that
+/// may run for at most a second. The answers are remembered per module.
+fn probe(shared: &mut Shared, which: &[usize], packages: &[(String, ModuleRef)]) -> Result<()> {
+    let saved = shared.limits;
+    shared.limits.timeout_ms = if saved.timeout_ms == 0 {
+        1000
+    } else {
+        saved.timeout_ms.min(1000)
+    };
+    let answers: Vec<(usize, Detection)> = {
+        let _ticker = TickerGuard::start();
+        let mut answers = Vec::new();
+        for &i in which {
+            let Some(export) = shared.packages[i].exports.first().cloned() else {
+                continue;
+            };
+            let d = shared.probe_one(i, &export);
+            answers.push((i, d));
+        }
+        answers
+    };
+    shared.limits = saved;
+    for (i, d) in answers {
+        let (name, mref) = &packages[i];
+        mref.set_detection(d);
+        check_generation_exports(
+            name,
+            &mref.module(EngineKey {
+                fuel: saved.fuel > 0,
+            })?,
+            d,
+        )?;
+        shared.packages[i].detection = d;
+    }
+    Ok(())
 }

@@ -15,8 +15,9 @@ use super::abi::{
 };
 use super::engine::TickerGuard;
 use super::error::{Error, ErrorKind, Result};
+use super::generation::{Detection, Generation};
 use super::host::HostFn;
-use crate::value::{Limits, decode_with_limits};
+use crate::value::{Limits, decode_with_limits, transcode};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -83,6 +84,8 @@ impl ResourceLimiter for StoreData {
 /// Static facts about one package.
 pub(crate) struct PackageInfo {
     pub name: String,
+    /// Which guest SDK generation built it, and how that was told.
+    pub detection: Detection,
     pub exports: Vec<String>,
     pub export_index: HashMap<String, usize>,
     pub types: OnceLock<Option<Vec<u8>>>,
@@ -166,8 +169,12 @@ impl Shared {
                 .iter()
                 .map(|n| inst.get_typed_func(&mut store, n).ok())
                 .collect();
+            let is_async = inst.get_func(&mut store, "__pack_resume").is_some();
             handles.push(PackageHandles {
                 name: info.name.clone(),
+                generation: info.detection.generation,
+                wire: info.detection.generation.wire_version(),
+                is_async,
                 memory,
                 alloc: inst.get_typed_func(&mut store, "__pack_alloc").ok(),
                 free: inst.get_typed_func(&mut store, "__pack_free").ok(),
@@ -216,6 +223,32 @@ impl Shared {
         Ok(())
     }
 
+    /// Calls `export` of package `pkg` once with the generation probe, in a throwaway set.
+    pub(crate) fn probe_one(&self, pkg: usize, export: &str) -> Detection {
+        use super::generation::{PROBE_INPUT, from_probe};
+        let inconclusive = from_probe(0, b"");
+        let Some(&e) = self.packages[pkg].export_index.get(export) else {
+            return inconclusive;
+        };
+        let Ok(mut store) = self.new_set() else {
+            return inconclusive;
+        };
+        if self.prepare(&mut store).is_err() {
+            return inconclusive;
+        }
+        match invoke_raw(store.as_context_mut(), pkg, e, &PROBE_INPUT) {
+            Ok(_) => inconclusive,
+            Err(e) => {
+                let c = classify(e, 0, 0);
+                if c.kind == ErrorKind::Guest {
+                    from_probe(-1, c.message.as_bytes())
+                } else {
+                    inconclusive
+                }
+            }
+        }
+    }
+
     fn checkout(&self) -> std::result::Result<Store<StoreData>, CallError> {
         if let Some(s) = lock(&self.pool).pop() {
             return Ok(s);
@@ -231,8 +264,32 @@ impl Shared {
     }
 }
 
-/// Calls export `export` of package `pkg` inside the store, following the guest ABI.
+/// Calls export `export` of package `pkg` inside the store, following the guest ABI. The input
+/// (CGRF v2 or v3) is first rewritten for the wire version the package speaks; the output is
+/// in that version.
 pub(crate) fn invoke(
+    cx: StoreContextMut<'_, StoreData>,
+    pkg: usize,
+    export: usize,
+    input: &[u8],
+) -> wasmtime::Result<Vec<u8>> {
+    let h = &cx.data().handles[pkg];
+    let limits = cx.data().value_limits;
+    let input = transcode(input, h.wire, &limits).map_err(|e| {
+        wasmtime::Error::new(CallError::new(
+            ErrorKind::Encode,
+            format!(
+                "cannot hand the argument to {}, a {} package: {e}",
+                h.name,
+                h.generation.describe()
+            ),
+        ))
+    })?;
+    invoke_raw(cx, pkg, export, &input)
+}
+
+/// [`invoke`] without rewriting the input.
+pub(crate) fn invoke_raw(
     mut cx: StoreContextMut<'_, StoreData>,
     pkg: usize,
     export: usize,
@@ -268,7 +325,15 @@ pub(crate) fn invoke(
             slots as i32,
             slots.wrapping_add(4) as i32,
         ),
-    )?;
+    );
+    // An import that failed (and answered -1) explains a trap that follows it.
+    let import_error = cx.data_mut().states[pkg].import_error.take();
+    let status = match (status, import_error) {
+        (Err(_), Some(c)) => {
+            return Err(wasmtime::Error::new(CallError { trapped: true, ..c }));
+        }
+        (s, _) => s?,
+    };
     if owned {
         release(&mut cx, h, in_ptr, input.len() as u32)?;
     }
@@ -286,6 +351,9 @@ pub(crate) fn invoke(
         -1 => Err(wasmtime::Error::new(CallError::new(
             ErrorKind::Guest,
             format!("returned an error: {}", String::from_utf8_lossy(&out)),
+        ))),
+        1 if h.is_async => Err(wasmtime::Error::new(CallError::trap(
+            "returned status 1 (PENDING): it is an async packr-guest 0.24 export, and libpackr does not drive async exports yet".into(),
         ))),
         s => Err(wasmtime::Error::new(CallError::trap(format!(
             "returned status {s} (packr guests return 0 for success or -1 for an error)"
@@ -326,57 +394,166 @@ pub(crate) fn import_handler(
         for (p, l) in prev {
             release(&mut caller, me, p, l)?;
         }
-        let out = match &provider {
-            Provider::Wire { source, export } => {
-                invoke(caller.as_context_mut(), *source, *export, &input).map_err(|e| {
-                    let l = caller.data().limits;
-                    wrap(classify(e, l.fuel, l.timeout_ms))
-                })?
+        let served = serve(&mut caller, target, &input, &provider).map_err(wrap);
+        match (served, me.generation) {
+            (Ok(out), Generation::V0_5) => {
+                // packr-guest 0.5.4 never frees import results: the host does, later.
+                let mut st = std::mem::take(&mut caller.data_mut().states[target]);
+                let placed = place(&mut caller, me, &mut st, &out, "the import's result");
+                if let Ok((p, true)) = placed {
+                    st.pending_frees.push((p, out.len() as u32));
+                }
+                caller.data_mut().states[target] = st;
+                let (p, _) = placed?;
+                write_result_slots(&mut caller, me, out_pp, out_lp, p, out.len())?;
+                Ok(0)
             }
-            Provider::Host(f) => f
-                .call(&input)
-                .map_err(|msg| wrap(CallError::new(ErrorKind::Host, msg)))?,
-        };
-        // Blame the producer for bad bytes before the consumer's decoder sees them.
-        let limits = caller.data().value_limits;
-        if let Err(e) = decode_with_limits(&out, &limits) {
-            let kind = if e.limit {
-                ErrorKind::Limit
-            } else {
-                ErrorKind::Decode
-            };
-            return Err(wrap(CallError::new(
-                kind,
-                if e.limit {
-                    format!("returned a value beyond the composition's value limits: {e}")
-                } else {
-                    format!("returned invalid CGRF: {e}")
-                },
-            )));
+            (Ok(out), Generation::V0_24) => {
+                // Status 1: a __pack_alloc buffer that the guest frees. Async packages read
+                // status 1 as PENDING, so they get status 0 with the same kind of buffer (their
+                // import shim frees it too).
+                let (p, status) = match guest_alloc(&mut caller, me, &out, "the import's result")? {
+                    Some(p) => (p, if me.is_async { 0 } else { 1 }),
+                    None if me.is_async => {
+                        return Err(wasmtime::Error::new(CallError::trap(format!(
+                            "{}: __pack_alloc({}) returned 0 for an import result",
+                            me.name,
+                            out.len()
+                        ))));
+                    }
+                    None => {
+                        // No guest buffer: status 0 (host-owned) into host scratch memory.
+                        let mut st = std::mem::take(&mut caller.data_mut().states[target]);
+                        let a = abi::scratch(&mut caller, me.memory, &mut st, out.len() as u32);
+                        caller.data_mut().states[target] = st;
+                        let a = a?;
+                        abi::write_guest(&mut caller, me.memory, a, &out, "the import's result")?;
+                        (a, 0)
+                    }
+                };
+                write_result_slots(&mut caller, me, out_pp, out_lp, p, out.len())?;
+                Ok(status)
+            }
+            (Err(e), Generation::V0_5) => Err(e),
+            (Err(e), Generation::V0_24) => {
+                let c = match e.downcast::<CallError>() {
+                    Ok(c) => c,
+                    Err(e) => return Err(e),
+                };
+                // A trap, a limit or an interrupt ends the whole call now.
+                if matches!(
+                    c.kind,
+                    ErrorKind::Trap | ErrorKind::Limit | ErrorKind::Interrupted
+                ) {
+                    return Err(wasmtime::Error::new(c));
+                }
+                // Otherwise the guest hears -1, with the message in a buffer it owns (the C
+                // guest SDK reads it; packr-guest 0.24 traps, and the call reports `c`).
+                let msg = c.message.clone().into_bytes();
+                let p = guest_alloc(&mut caller, me, &msg, "the import's error message")?;
+                let (p, n) = p.map_or((0, 0), |p| (p, msg.len()));
+                write_result_slots(&mut caller, me, out_pp, out_lp, p, n)?;
+                caller.data_mut().states[target].import_error = Some(c);
+                Ok(-1)
+            }
         }
-        let mut st = std::mem::take(&mut caller.data_mut().states[target]);
-        let placed = place(&mut caller, me, &mut st, &out, "the import's result");
-        if let Ok((p, true)) = placed {
-            st.pending_frees.push((p, out.len() as u32));
-        }
-        caller.data_mut().states[target] = st;
-        let (p, _) = placed?;
-        abi::write_guest(
-            &mut caller,
-            me.memory,
-            out_pp as u32,
-            &p.to_le_bytes(),
-            "the import's result pointer slot",
-        )?;
-        abi::write_guest(
-            &mut caller,
-            me.memory,
-            out_lp as u32,
-            &(out.len() as u32).to_le_bytes(),
-            "the import's result length slot",
-        )?;
-        Ok(0)
     }
+}
+
+/// Runs the provider of an import and returns its result in the importer's wire version,
+/// checked against the value limits (bad bytes are blamed on the producer, before the
+/// consumer's decoder sees them).
+fn serve(
+    caller: &mut Caller<'_, StoreData>,
+    target: usize,
+    input: &[u8],
+    provider: &Provider,
+) -> std::result::Result<Vec<u8>, CallError> {
+    let out = match provider {
+        Provider::Wire { source, export } => {
+            invoke(caller.as_context_mut(), *source, *export, input).map_err(|e| {
+                let l = caller.data().limits;
+                classify(e, l.fuel, l.timeout_ms)
+            })?
+        }
+        Provider::Host(f) => f
+            .call(input)
+            .map_err(|msg| CallError::new(ErrorKind::Host, msg))?,
+    };
+    let limits = caller.data().value_limits;
+    if let Err(e) = decode_with_limits(&out, &limits) {
+        return Err(if e.limit {
+            CallError::new(
+                ErrorKind::Limit,
+                format!("returned a value beyond the composition's value limits: {e}"),
+            )
+        } else {
+            CallError::new(ErrorKind::Decode, format!("returned invalid CGRF: {e}"))
+        });
+    }
+    let me = &caller.data().handles[target];
+    match transcode(&out, me.wire, &limits) {
+        Ok(std::borrow::Cow::Borrowed(_)) => Ok(out),
+        Ok(std::borrow::Cow::Owned(v)) => Ok(v),
+        Err(e) => Err(CallError::new(
+            ErrorKind::Encode,
+            format!(
+                "returned a value that {}, a {} package, cannot receive: {e}",
+                me.name,
+                me.generation.describe()
+            ),
+        )),
+    }
+}
+
+/// A buffer from the guest's own `__pack_alloc` holding `bytes`; None when it has no
+/// allocator or the allocator returned 0.
+fn guest_alloc(
+    caller: &mut Caller<'_, StoreData>,
+    me: &PackageHandles,
+    bytes: &[u8],
+    what: &str,
+) -> wasmtime::Result<Option<u32>> {
+    let Some(alloc) = &me.alloc else {
+        return Ok(None);
+    };
+    let len = i32::try_from(bytes.len()).map_err(|_| {
+        wasmtime::Error::new(CallError::new(
+            ErrorKind::Limit,
+            format!("{what} of {} bytes is larger than 2 GiB", bytes.len()),
+        ))
+    })?;
+    let p = alloc.call(&mut *caller, len)? as u32;
+    if p == 0 {
+        return Ok(None);
+    }
+    abi::write_guest(&mut *caller, me.memory, p, bytes, what)?;
+    Ok(Some(p))
+}
+
+/// Writes an import result's address and length into the slots the guest passed.
+fn write_result_slots(
+    caller: &mut Caller<'_, StoreData>,
+    me: &PackageHandles,
+    out_pp: i32,
+    out_lp: i32,
+    ptr: u32,
+    len: usize,
+) -> wasmtime::Result<()> {
+    abi::write_guest(
+        &mut *caller,
+        me.memory,
+        out_pp as u32,
+        &ptr.to_le_bytes(),
+        "the import's result pointer slot",
+    )?;
+    abi::write_guest(
+        &mut *caller,
+        me.memory,
+        out_lp as u32,
+        &(len as u32).to_le_bytes(),
+        "the import's result length slot",
+    )
 }
 
 impl Composition {
@@ -464,6 +641,11 @@ impl Composition {
                 Err(Error::new(c.kind, msg))
             }
         }
+    }
+
+    /// The guest generation of a package, and how it was told.
+    pub fn detection(&self, pkg: usize) -> Option<Detection> {
+        self.shared.packages.get(pkg).map(|p| p.detection)
     }
 
     /// The `__pack_types` metadata of a package (CGRF bytes), or None if it has none.

@@ -115,7 +115,32 @@ impl Cache {
     }
 }
 
+/// Generations told so far, per module content (see `generation`).
+fn detections() -> &'static Mutex<HashMap<u128, super::generation::Detection>> {
+    static D: OnceLock<Mutex<HashMap<u128, super::generation::Detection>>> = OnceLock::new();
+    D.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
 impl ModuleRef {
+    /// The module's bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The generation this module was found to be, if it was told before in this process.
+    pub(crate) fn detection(&self) -> Option<super::generation::Detection> {
+        lock(detections()).get(&self.hash).copied()
+    }
+
+    /// Remembers the generation of this module (a bounded memo: cleared when it grows large).
+    pub(crate) fn set_detection(&self, d: super::generation::Detection) {
+        let mut m = lock(detections());
+        if m.len() >= 4 * CACHE_CAPACITY {
+            m.clear();
+        }
+        m.insert(self.hash, d);
+    }
+
     /// Loads (and, the first time, compiles) a module; invalid bytes fail here.
     pub(crate) fn load(bytes: &[u8]) -> Result<ModuleRef> {
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);

@@ -6,9 +6,11 @@ mod builder;
 mod composition;
 mod engine;
 mod error;
+mod generation;
 mod host;
 
 pub use builder::Builder;
 pub use composition::{CallLimits, Composition};
 pub use error::{Error, ErrorKind, Result};
+pub use generation::{Detection, Generation};
 pub use host::HostFn;
