@@ -202,7 +202,7 @@ fn host_functions_serve_current_guests_and_their_errors_reach_the_caller() {
     // A Result-typed import carries its error as a value instead.
     assert_eq!(
         call(&c, "cur_greeter", "try_greet", r#""x""#).unwrap(),
-        r#"err<string, _>("nobody")"#
+        r#"err<string, _>("lookup failed: nobody")"#
     );
 }
 
