@@ -135,6 +135,36 @@ typedef uint32_t packr_result;
 #endif // __cplusplus
 
 /**
+ * The packr guest SDK generation that built a package.
+ */
+enum packr_generation
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Not a generation: returned for NULL or an unknown package.
+   */
+  PACKR_GENERATION_UNKNOWN = 0,
+  /**
+   * packr-guest 0.5.4: speaks CGRF v2; import results are host-owned (status 0).
+   */
+  PACKR_GENERATION_V0_5 = 1,
+  /**
+   * packr-guest 0.24 (and C packages built with guest/packr_guest.h): speaks CGRF v3 with
+   * maps and sets; import results are guest-owned `__pack_alloc` buffers (status 1).
+   */
+  PACKR_GENERATION_V0_24 = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum packr_generation packr_generation;
+#else
+typedef uint32_t packr_generation;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The kind of a value or of a type descriptor. `PACKR_KIND_NONE` (0) is what
  * `packr_value_kind(NULL)` and `packr_type_kind(NULL)` return; it is never a real kind.
  */
@@ -227,6 +257,14 @@ enum packr_kind
    * `flags` (a 64-bit mask)
    */
   PACKR_KIND_FLAGS = 20,
+  /**
+   * `map<K, V>`: unique keys in canonical order (CGRF v3, packr-guest 0.24)
+   */
+  PACKR_KIND_MAP = 21,
+  /**
+   * `set<T>`: unique items in canonical order (CGRF v3, packr-guest 0.24)
+   */
+  PACKR_KIND_SET = 22,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -546,6 +584,127 @@ size_t packr_bytes_len(const struct packr_bytes *b);
  * Frees a buffer. NULL is fine (nothing happens). Must not be called twice on the same buffer.
  */
 void packr_bytes_free(struct packr_bytes *b);
+
+/**
+ * The type `map<key, value>` (CGRF v3).
+ *
+ * Ownership: consumes `key` and `value` on every return (each one that is not NULL). On
+ * success `*type_out` is a new type. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any
+ * thread.
+ */
+PACKR_MUST_USE
+packr_result packr_type_map(struct packr_type *key,
+                            struct packr_type *value,
+                            struct packr_type **type_out);
+
+/**
+ * The type `set<elem>` (CGRF v3).
+ *
+ * Ownership: consumes `elem` on every return. On success `*type_out` is a new type. NULL
+ * arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_type_set(struct packr_type *elem, struct packr_type **type_out);
+
+/**
+ * A new empty map of type `map<key_type, value_type>`; add entries with
+ * `packr_value_map_insert`. A map keeps its keys unique and in canonical order (the order of
+ * Rust's `BTreeMap`, which packr-guest 0.24 builds maps from; see README, "Maps and sets").
+ *
+ * Ownership: consumes `key_type` and `value_type` on every return. On success `*value_out` is
+ * a new value. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE
+packr_result packr_value_map_new(struct packr_type *key_type,
+                                 struct packr_type *value_type,
+                                 struct packr_value **value_out);
+
+/**
+ * A new empty set of type `set<elem_type>`; add items with `packr_value_set_insert`. Items stay
+ * unique and in canonical order.
+ *
+ * Ownership: consumes `elem_type` on every return. On success `*value_out` is a new value.
+ * NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE
+packr_result packr_value_set_new(struct packr_type *elem_type,
+                                 struct packr_value **value_out);
+
+/**
+ * Inserts the entry `key: value` into a map, at the position its key takes in canonical order
+ * (entries may be inserted in any order).
+ *
+ * Ownership: consumes `key` and `value` on every return (also on failure, when they are
+ * freed); both must be owned values, never views, and neither may be `map` itself. A key equal
+ * to one already in the map: `PACKR_RESULT_INVALID_ARGUMENT`, with both keys in the message
+ * (maps never hold duplicate keys). `map` of another kind or NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Inserting invalidates views of `map`'s children.
+ * Threading: needs exclusive access to `map`.
+ */
+PACKR_MUST_USE
+packr_result packr_value_map_insert(struct packr_value *map,
+                                    struct packr_value *key,
+                                    struct packr_value *value,
+                                    struct packr_error **error_out);
+
+/**
+ * Inserts `item` into a set, at its position in canonical order.
+ *
+ * Ownership: consumes `item` on every return (also on failure); it must be an owned value
+ * and not `set` itself. An item equal to one already in the set:
+ * `PACKR_RESULT_INVALID_ARGUMENT` (sets never hold duplicates). `set` of another kind or NULL
+ * arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Threading: needs exclusive access to `set`.
+ */
+PACKR_MUST_USE
+packr_result packr_value_set_insert(struct packr_value *set,
+                                    struct packr_value *item,
+                                    struct packr_error **error_out);
+
+/**
+ * The value stored under `key` in a map (a binary search in canonical order), as a borrowed
+ * view valid while the map's owner lives and is not modified; never free it. No such key,
+ * `map` of another kind, or NULL arguments: NULL. `key` is borrowed. Any thread.
+ */
+const struct packr_value *packr_value_map_find(const struct packr_value *map,
+                                               const struct packr_value *key);
+
+/**
+ * The key type of a map, as a borrowed view (see `packr_value_elem_type`). Other kinds and
+ * NULL: NULL. Any thread.
+ */
+const struct packr_type *packr_value_key_type(const struct packr_value *v);
+
+/**
+ * The value type of a map, as a borrowed view (see `packr_value_elem_type`). Other kinds and
+ * NULL: NULL. Any thread.
+ */
+const struct packr_type *packr_value_value_type(const struct packr_value *v);
+
+/**
+ * Encodes a value as CGRF wire version `version`: 2 (packr-abi 0.5.4) or 3 (packr-abi 0.24).
+ * For version 2, maps and sets are written as packr 0.5.4 writes a `BTreeMap` and a
+ * `BTreeSet`: a list of `(key, value)` tuples and a list (also inside type descriptors).
+ *
+ * Ownership: `v` is borrowed. On success `*bytes_out` is a new `packr_bytes`. Another
+ * `version`: `PACKR_RESULT_INVALID_ARGUMENT`. A value that cannot be encoded:
+ * `PACKR_RESULT_ENCODE` (see `packr_value_encode`). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Threading: any thread, concurrently with other readers of `v`.
+ */
+PACKR_MUST_USE
+packr_result packr_value_encode_version(const struct packr_value *v,
+                                        uint32_t version,
+                                        struct packr_bytes **bytes_out,
+                                        struct packr_error **error_out);
+
+/**
+ * The generation of package `package` (NUL-terminated UTF-8, borrowed), told from its module
+ * when it was built (see docs/generations.md), and optionally how it was told:
+ * `*evidence_out`, if not NULL, receives a static NUL-terminated string such as "its embedded
+ * metadata is CGRF v3" (never free it). NULL `c` or `package`, or no such package:
+ * `PACKR_GENERATION_UNKNOWN`. Any thread.
+ */
+packr_generation packr_composition_package_generation(const struct packr_composition *c,
+                                                      const char *package,
+                                                      const char **evidence_out);
 
 /**
  * Frees a composition. Calls running on other threads keep it alive until they return, and
@@ -955,7 +1114,10 @@ packr_result packr_value_decode_limited(const uint8_t *data,
                                         struct packr_error **error_out);
 
 /**
- * Encodes a value as CGRF bytes, byte-for-byte as packr-abi 0.5.4 would.
+ * Encodes a value as CGRF bytes, byte-for-byte as packr-abi 0.5.4 would (wire version 2), or,
+ * when the value holds a map or a set (which version 2 cannot carry), as packr-abi 0.24 would
+ * (version 3). `packr_value_encode_version` picks the version explicitly. Calls need no
+ * particular version: `packr_composition_call` rewrites its input for the package it calls.
  *
  * Ownership: `v` is borrowed. On success `*bytes_out` is a new `packr_bytes`; free it with
  * `packr_bytes_free`. A list whose element type is fixed-width (bool, integers, floats, char,
@@ -1322,8 +1484,10 @@ packr_result packr_value_result_err(struct packr_type *ok_type,
                                     struct packr_value **value_out);
 
 /**
- * Number of child values: list items, tuple items, record fields, variant payload values,
- * 1 for `some` and for a result, 0 for `none`, scalars and NULL. Any thread.
+ * Number of child values: list, tuple and set items, record fields, variant payload values,
+ * 1 for `some` and for a result, twice the number of entries for a map (keys and values
+ * interleaved: key i is child 2i, its value child 2i+1), 0 for `none`, scalars and NULL.
+ * Any thread.
  */
 size_t packr_value_len(const struct packr_value *v);
 
@@ -1377,7 +1541,7 @@ PACKR_MUST_USE packr_result packr_value_tag(const struct packr_value *v, uint64_
 PACKR_MUST_USE packr_result packr_value_is_err(const struct packr_value *v, bool *is_err_out);
 
 /**
- * The element type of a list or the inner type of an option, as a borrowed view valid while
+ * The element type of a list or a set, or the inner type of an option, as a borrowed view valid while
  * `v`'s owner lives and is not modified (never free it; `packr_type_clone` makes an owned
  * copy). Other kinds and NULL: NULL. Any thread.
  */

@@ -48,6 +48,11 @@ impl CompositionHandle {
     }
 }
 
+/// The composition behind a handle.
+pub(crate) fn comp_ref<'a>(c: *const packr_composition) -> Result<&'a Composition, Fail> {
+    cast_ref(c, "c").map(|h: &CompositionHandle| &h.comp)
+}
+
 impl BoxCastable for packr_composition {
     type Rust = CompositionHandle;
 }

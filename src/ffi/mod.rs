@@ -14,6 +14,7 @@
 mod boundary;
 mod builder;
 mod bytes;
+mod collections;
 mod composition;
 mod error;
 mod handle;
@@ -25,6 +26,7 @@ mod version;
 
 pub use builder::*;
 pub use bytes::*;
+pub use collections::*;
 pub use composition::*;
 pub use error::*;
 pub use host::*;

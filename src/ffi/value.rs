@@ -43,7 +43,7 @@ impl BoxCastable for packr_value {
 }
 
 /// Takes ownership of a value argument that the function consumes.
-fn take_value(p: *mut packr_value, name: &str) -> Result<Value, Fail> {
+pub(crate) fn take_value(p: *mut packr_value, name: &str) -> Result<Value, Fail> {
     take_box(p)
         .map(|b| *b)
         .ok_or_else(|| Fail::arg(format!("{name} is NULL")))
@@ -127,7 +127,10 @@ pub unsafe extern "C" fn packr_value_decode_limited(
     })
 }
 
-/// Encodes a value as CGRF bytes, byte-for-byte as packr-abi 0.5.4 would.
+/// Encodes a value as CGRF bytes, byte-for-byte as packr-abi 0.5.4 would (wire version 2), or,
+/// when the value holds a map or a set (which version 2 cannot carry), as packr-abi 0.24 would
+/// (version 3). `packr_value_encode_version` picks the version explicitly. Calls need no
+/// particular version: `packr_composition_call` rewrites its input for the package it calls.
 ///
 /// Ownership: `v` is borrowed. On success `*bytes_out` is a new `packr_bytes`; free it with
 /// `packr_bytes_free`. A list whose element type is fixed-width (bool, integers, floats, char,
@@ -329,7 +332,7 @@ pub unsafe extern "C" fn packr_value_as_string(
     })
 }
 
-fn wrong_kind(v: &Value, want: &str) -> Fail {
+pub(crate) fn wrong_kind(v: &Value, want: &str) -> Fail {
     Fail::arg(format!("the value is a {}, not a {want}", v.kind().name()))
 }
 /// A new `bool` value. Returns a new value (free it with `packr_value_free`, or
@@ -847,8 +850,10 @@ pub unsafe extern "C" fn packr_value_result_err(
     })
 }
 
-/// Number of child values: list items, tuple items, record fields, variant payload values,
-/// 1 for `some` and for a result, 0 for `none`, scalars and NULL. Any thread.
+/// Number of child values: list, tuple and set items, record fields, variant payload values,
+/// 1 for `some` and for a result, twice the number of entries for a map (keys and values
+/// interleaved: key i is child 2i, its value child 2i+1), 0 for `none`, scalars and NULL.
+/// Any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_len(v: *const packr_value) -> usize {
     ffi_boundary! {
@@ -986,7 +991,7 @@ pub unsafe extern "C" fn packr_value_is_err(
     })
 }
 
-/// The element type of a list or the inner type of an option, as a borrowed view valid while
+/// The element type of a list or a set, or the inner type of an option, as a borrowed view valid while
 /// `v`'s owner lives and is not modified (never free it; `packr_type_clone` makes an owned
 /// copy). Other kinds and NULL: NULL. Any thread.
 #[unsafe(no_mangle)]
@@ -995,6 +1000,7 @@ pub unsafe extern "C" fn packr_value_elem_type(v: *const packr_value) -> *const 
         let t: Option<&Type> = match cast_ref(v, "v") {
             Ok(Value::List(l)) => Some(&l.elem_type),
             Ok(Value::Option(o)) => Some(&o.inner_type),
+            Ok(Value::Set(s)) => Some(&s.elem_type),
             _ => None,
         };
         t.map_or(std::ptr::null(), |t| (t as *const Type).cast())

@@ -174,7 +174,7 @@ impl Builder {
                 name: name.clone(),
                 detection: detection.unwrap_or(Detection {
                     generation: Generation::V0_5,
-                    evidence: "not probed",
+                    evidence: c"not probed",
                 }),
                 exports,
                 export_index,
@@ -353,7 +353,7 @@ fn check_generation_exports(name: &str, m: &Module, d: Detection) -> Result<()> 
     Err(Error::link(format!(
         "package {name} is a {} package ({}), but it does not export {}, which that generation requires",
         d.generation.describe(),
-        d.evidence,
+        d.evidence_text(),
         missing.join(" and ")
     )))
 }

@@ -562,6 +562,11 @@ impl Composition {
         self.shared.packages.iter().map(|p| p.name.as_str())
     }
 
+    /// The index of a package, by name.
+    pub fn resolve_package(&self, package: &str) -> Option<usize> {
+        self.shared.by_name.get(package).copied()
+    }
+
     /// Resolves a package and export name to indices (`NotFound` names what exists).
     pub fn resolve(&self, package: &str, export: &str) -> Result<(usize, usize)> {
         let p = *self.shared.by_name.get(package).ok_or_else(|| {

@@ -15,6 +15,7 @@
 //!    version", packr-guest 0.24 "Root index out of range";
 //! 4. otherwise 0.5 (libpackr's behaviour before generations existed).
 
+use std::ffi::CStr;
 use wasmtime::{ExternType, Module};
 
 /// The packr guest SDK generation a package was built with.
@@ -25,6 +26,13 @@ pub enum Generation {
     /// packr-guest 0.24 (and packages in C built with guest/packr_guest.h): CGRF v3; import
     /// results are guest-owned buffers from `__pack_alloc` (status 1).
     V0_24,
+}
+
+impl Detection {
+    /// The evidence as text.
+    pub fn evidence_text(&self) -> &'static str {
+        self.evidence.to_str().unwrap_or("")
+    }
 }
 
 impl Generation {
@@ -49,7 +57,8 @@ impl Generation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Detection {
     pub generation: Generation,
-    pub evidence: &'static str,
+    /// How it was told, in words (a static C string, for the C API).
+    pub evidence: &'static CStr,
 }
 
 /// What the module alone says, without running it. `None`: run the probe.
@@ -62,7 +71,7 @@ pub(crate) fn from_module(bytes: &[u8], module: &Module) -> Option<Detection> {
             ("__pack_resume", ExternType::Func(_)) => {
                 return Some(Detection {
                     generation: Generation::V0_24,
-                    evidence: "exports __pack_resume (an async packr-guest 0.24 package)",
+                    evidence: c"exports __pack_resume (an async packr-guest 0.24 package)",
                 });
             }
             ("__pack_alloc", _) => alloc = true,
@@ -75,12 +84,12 @@ pub(crate) fn from_module(bytes: &[u8], module: &Module) -> Option<Detection> {
         return Some(if v == 3 {
             Detection {
                 generation: Generation::V0_24,
-                evidence: "its embedded metadata is CGRF v3",
+                evidence: c"its embedded metadata is CGRF v3",
             }
         } else {
             Detection {
                 generation: Generation::V0_5,
-                evidence: "its embedded metadata is CGRF v2",
+                evidence: c"its embedded metadata is CGRF v2",
             }
         });
     }
@@ -89,7 +98,7 @@ pub(crate) fn from_module(bytes: &[u8], module: &Module) -> Option<Detection> {
     }
     Some(Detection {
         generation: Generation::V0_5,
-        evidence: "no sign of a later generation (no metadata, no __pack_alloc/__pack_free to probe with)",
+        evidence: c"no sign of a later generation (no metadata, no __pack_alloc/__pack_free to probe with)",
     })
 }
 
@@ -122,15 +131,15 @@ pub(crate) fn from_probe(status: i32, message: &[u8]) -> Detection {
     match status {
         -1 if m.contains("Unsupported version") => Detection {
             generation: Generation::V0_5,
-            evidence: "its decoder rejects CGRF v3 (probe)",
+            evidence: c"its decoder rejects CGRF v3 (probe)",
         },
         -1 if m.contains("Root index out of range") => Detection {
             generation: Generation::V0_24,
-            evidence: "its decoder reads CGRF v3 (probe)",
+            evidence: c"its decoder reads CGRF v3 (probe)",
         },
         _ => Detection {
             generation: Generation::V0_5,
-            evidence: "the probe was inconclusive",
+            evidence: c"the probe was inconclusive",
         },
     }
 }
