@@ -59,6 +59,24 @@
 
 
 /**
+ * `packr_package_precompile` flag: include code without fuel metering, used by compositions
+ * that have no fuel limit (`packr_builder_set_fuel` not called, or 0).
+ */
+#define PACKR_PRECOMPILE_PLAIN 1
+
+/**
+ * `packr_package_precompile` flag: include fuel-metered code, used by compositions with a fuel
+ * limit.
+ */
+#define PACKR_PRECOMPILE_FUEL 2
+
+/**
+ * `packr_package_precompile` flags: code for every engine configuration (the artifact is about
+ * twice the size of one configuration). Passing 0 means the same.
+ */
+#define PACKR_PRECOMPILE_ALL (PACKR_PRECOMPILE_PLAIN | PACKR_PRECOMPILE_FUEL)
+
+/**
  * The outcome of a fallible libpackr function. `PACKR_RESULT_OK` is 0, so `if (rc)` tests for
  * failure. The numbers are stable: values are only ever added, never renumbered or reused.
  */
@@ -282,6 +300,7 @@ typedef uint32_t packr_kind;
  * `packr_builder_build`. Under the hood it is a `Box`. Not thread-safe: one thread at a time.
  *
  * Methods: `packr_builder_new`, `packr_builder_add_package`, `packr_builder_add_package_file`,
+ * `packr_builder_add_package_precompiled`, `packr_builder_add_package_precompiled_file`,
  * `packr_builder_wire`, `packr_builder_add_host_function`, `packr_builder_set_fuel`,
  * `packr_builder_set_timeout_ms`, `packr_builder_set_memory_limit`,
  * `packr_builder_set_value_limits`, `packr_builder_build`, `packr_builder_free`.
@@ -471,6 +490,49 @@ packr_result packr_builder_add_package_file(struct packr_builder *b,
                                             struct packr_error **error_out);
 
 /**
+ * Adds a package under `name` from a precompiled artifact (`len` bytes written by
+ * `packr_package_precompile`), without compiling.
+ *
+ * The artifact is checked now: its magic number, artifact format version, libpackr version
+ * (it must be this library's exact version), length, xxh3-128 checksum, and that its code was
+ * compiled for this machine's CPU features, target and wasmtime build. Anything wrong fails
+ * with `PACKR_RESULT_COMPILE` and a message naming the problem (not an artifact, another
+ * version, truncated, checksum mismatch, foreign engine); precompile the package again. The
+ * package then behaves exactly like one added from its wasm bytes (exports, metadata,
+ * wiring, limits). If the composition sets a fuel limit and the artifact was made without
+ * `PACKR_PRECOMPILE_FUEL` (or without `PACKR_PRECOMPILE_PLAIN` when it sets none),
+ * `packr_builder_build` fails with `PACKR_RESULT_COMPILE` naming the missing configuration.
+ *
+ * Trust: an artifact contains machine code that runs in this process. The checks detect
+ * stale, foreign, truncated and accidentally corrupted files, not deliberate forgeries: load
+ * only artifacts you (or someone you trust as much as libpackr itself) produced, and never
+ * artifacts from the same untrusted source you would take wasm from.
+ *
+ * `data` is borrowed for the call (it is copied; NULL is fine when `len` is 0, which is
+ * `PACKR_RESULT_COMPILE`). Loading the same artifact again in the process reuses the code
+ * already loaded. NULL `b` or `name`, an empty name or bad UTF-8:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Threading: exclusive access to `b`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_add_package_precompiled(struct packr_builder *b,
+                                                   const char *name,
+                                                   const uint8_t *data,
+                                                   size_t len,
+                                                   struct packr_error **error_out);
+
+/**
+ * Like `packr_builder_add_package_precompiled`, reading the artifact from the file at `path`
+ * (NUL-terminated UTF-8, borrowed). A file that cannot be read: `PACKR_RESULT_IO`, naming the
+ * path and the reason; anything wrong with its content: `PACKR_RESULT_COMPILE`, naming the
+ * path. The same trust rule applies: the file's code runs in this process.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_add_package_precompiled_file(struct packr_builder *b,
+                                                        const char *name,
+                                                        const char *path,
+                                                        struct packr_error **error_out);
+
+/**
  * When package `target` calls its import `import_module`.`import_name`, run package `source`'s
  * export `source_export`. The result is checked (valid CGRF within the value limits) and
  * copied into memory the calling guest allocated, at any size.
@@ -558,7 +620,8 @@ packr_result packr_builder_set_value_limits(struct packr_builder *b,
  * duplicate package names, wires naming an unknown package, export or import, imports that
  * nothing provides, imports or exports with a non-packr signature, a package without an
  * exported `memory`; `PACKR_RESULT_TRAP` or `PACKR_RESULT_LIMIT` when instantiation itself
- * fails. The message names the culprit. Threading: exclusive access to `b`.
+ * fails; `PACKR_RESULT_COMPILE` when a precompiled package has no code for the composition's
+ * configuration (fuel limit or not). The message names the culprit. Threading: exclusive access to `b`.
  */
 PACKR_MUST_USE
 packr_result packr_builder_build(struct packr_builder *b,
@@ -840,6 +903,47 @@ packr_result packr_host_reply_set_output(struct packr_host_reply *r,
 PACKR_MUST_USE
 packr_result packr_host_reply_set_error(struct packr_host_reply *r,
                                         const char *message);
+
+/**
+ * Compiles `len` bytes of a WebAssembly module (a packr guest) and returns a precompiled
+ * artifact: the machine code for the engine configurations selected by `flags`
+ * (`PACKR_PRECOMPILE_PLAIN`, `PACKR_PRECOMPILE_FUEL`, or `PACKR_PRECOMPILE_ALL` = 0), for
+ * `packr_builder_add_package_precompiled`.
+ *
+ * The artifact starts with a magic number and records the artifact format version, the
+ * libpackr version, a hash of the wasmtime version, target, CPU features and compiler settings
+ * of each configuration, and an xxh3-128 checksum. It loads only into the same libpackr
+ * version on a compatible machine; loading checks all of this and fails with
+ * `PACKR_RESULT_COMPILE` otherwise. Compiled code from the process-wide module cache is
+ * reused, so precompiling a package that was already added costs only serialization.
+ *
+ * `wasm` is borrowed for the call (NULL is fine when `len` is 0). On success
+ * `*artifact_out` is a new `packr_bytes`; free it with `packr_bytes_free`. Bytes that are not
+ * valid wasm: `PACKR_RESULT_COMPILE`. NULL `artifact_out`, or unknown bits in `flags`:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Threading: any thread, concurrently.
+ */
+PACKR_MUST_USE
+packr_result packr_package_precompile(const uint8_t *wasm,
+                                      size_t len,
+                                      uint32_t flags,
+                                      struct packr_bytes **artifact_out,
+                                      struct packr_error **error_out);
+
+/**
+ * Like `packr_package_precompile`, reading the module from the file at `wasm_path` and
+ * writing the artifact to the file at `artifact_path` (both NUL-terminated UTF-8, borrowed).
+ *
+ * The artifact is written to a temporary file next to `artifact_path` and renamed into place,
+ * so a reader never sees half an artifact and an existing file is replaced only on success.
+ * A file that cannot be read or written: `PACKR_RESULT_IO`, naming the path and the reason.
+ * Other failures as for `packr_package_precompile`. Threading: any thread; concurrent calls
+ * must not write the same `artifact_path`.
+ */
+PACKR_MUST_USE
+packr_result packr_package_precompile_file(const char *wasm_path,
+                                           const char *artifact_path,
+                                           uint32_t flags,
+                                           struct packr_error **error_out);
 
 /**
  * The name of a result code as a static NUL-terminated string, for example

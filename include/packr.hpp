@@ -990,6 +990,27 @@ std::function<void(byte_view, packr_host_reply *)> adapt(F &&f) {
 }  // namespace detail
 
 /**
+ * Compiles a wasm module into a precompiled artifact (packr_package_precompile) for
+ * builder::add_package_precompiled. `flags`: PACKR_PRECOMPILE_PLAIN, PACKR_PRECOMPILE_FUEL or
+ * PACKR_PRECOMPILE_ALL (the default). Bad wasm throws PACKR_RESULT_COMPILE.
+ */
+inline bytes precompile(byte_view wasm, uint32_t flags = PACKR_PRECOMPILE_ALL) {
+  packr_bytes *out = nullptr;
+  packr_error *e = nullptr;
+  detail::check(packr_package_precompile(wasm.data(), wasm.size(), flags, &out, &e), e);
+  return bytes(out);
+}
+
+/** Like precompile(), from the wasm file `wasm_path` to the artifact file `artifact_path`. */
+inline void precompile_file(std::string_view wasm_path, std::string_view artifact_path,
+                            uint32_t flags = PACKR_PRECOMPILE_ALL) {
+  packr_error *e = nullptr;
+  detail::check(packr_package_precompile_file(detail::cstr(wasm_path, "wasm_path"),
+                                              detail::cstr(artifact_path, "artifact_path"), flags, &e),
+                e);
+}
+
+/**
  * Collects packages, wires, host functions and limits (`packr_builder`); build() turns it into
  * a packr::composition. Move-only; one thread at a time. The adders return *this for chaining.
  */
@@ -1010,6 +1031,24 @@ class builder {
   builder &add_package_file(std::string_view name, std::string_view path) {
     packr_error *e = nullptr;
     detail::check(packr_builder_add_package_file(p_.get(), detail::cstr(name), detail::cstr(path, "path"), &e), e);
+    return *this;
+  }
+  /**
+   * Adds a package from a precompiled artifact (packr::precompile), without compiling. A stale,
+   * foreign, truncated or corrupt artifact throws PACKR_RESULT_COMPILE. Artifacts contain
+   * machine code: load only ones you trust (see packr_builder_add_package_precompiled).
+   */
+  builder &add_package_precompiled(std::string_view name, byte_view artifact) {
+    packr_error *e = nullptr;
+    detail::check(
+        packr_builder_add_package_precompiled(p_.get(), detail::cstr(name), artifact.data(), artifact.size(), &e), e);
+    return *this;
+  }
+  /** Adds a package from a precompiled artifact file (unreadable file throws PACKR_RESULT_IO). */
+  builder &add_package_precompiled_file(std::string_view name, std::string_view path) {
+    packr_error *e = nullptr;
+    detail::check(
+        packr_builder_add_package_precompiled_file(p_.get(), detail::cstr(name), detail::cstr(path, "path"), &e), e);
     return *this;
   }
   /** When `target` calls `import_module`.`import_name`, run `source`'s `source_export`. */

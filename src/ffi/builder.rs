@@ -18,6 +18,7 @@ use std::sync::Arc;
 /// `packr_builder_build`. Under the hood it is a `Box`. Not thread-safe: one thread at a time.
 ///
 /// Methods: `packr_builder_new`, `packr_builder_add_package`, `packr_builder_add_package_file`,
+/// `packr_builder_add_package_precompiled`, `packr_builder_add_package_precompiled_file`,
 /// `packr_builder_wire`, `packr_builder_add_host_function`, `packr_builder_set_fuel`,
 /// `packr_builder_set_timeout_ms`, `packr_builder_set_memory_limit`,
 /// `packr_builder_set_value_limits`, `packr_builder_build`, `packr_builder_free`.
@@ -86,6 +87,71 @@ pub unsafe extern "C" fn packr_builder_add_package_file(
         let wasm = std::fs::read(path)
             .map_err(|e| Fail::new(packr_result::Io, format!("reading {path}: {e}")))?;
         b.add_package(name, &wasm).map_err(runtime_fail)
+    })
+}
+
+/// Adds a package under `name` from a precompiled artifact (`len` bytes written by
+/// `packr_package_precompile`), without compiling.
+///
+/// The artifact is checked now: its magic number, artifact format version, libpackr version
+/// (it must be this library's exact version), length, xxh3-128 checksum, and that its code was
+/// compiled for this machine's CPU features, target and wasmtime build. Anything wrong fails
+/// with `PACKR_RESULT_COMPILE` and a message naming the problem (not an artifact, another
+/// version, truncated, checksum mismatch, foreign engine); precompile the package again. The
+/// package then behaves exactly like one added from its wasm bytes (exports, metadata,
+/// wiring, limits). If the composition sets a fuel limit and the artifact was made without
+/// `PACKR_PRECOMPILE_FUEL` (or without `PACKR_PRECOMPILE_PLAIN` when it sets none),
+/// `packr_builder_build` fails with `PACKR_RESULT_COMPILE` naming the missing configuration.
+///
+/// Trust: an artifact contains machine code that runs in this process. The checks detect
+/// stale, foreign, truncated and accidentally corrupted files, not deliberate forgeries: load
+/// only artifacts you (or someone you trust as much as libpackr itself) produced, and never
+/// artifacts from the same untrusted source you would take wasm from.
+///
+/// `data` is borrowed for the call (it is copied; NULL is fine when `len` is 0, which is
+/// `PACKR_RESULT_COMPILE`). Loading the same artifact again in the process reuses the code
+/// already loaded. NULL `b` or `name`, an empty name or bad UTF-8:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. Threading: exclusive access to `b`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_builder_add_package_precompiled(
+    b: *mut packr_builder,
+    name: *const c_char,
+    data: *const u8,
+    len: usize,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        let b = cast_mut(b, "b")?;
+        let name = arg_str(name, "name")?;
+        let data = arg_bytes(data, len, "data")?;
+        b.add_package_precompiled(name, data).map_err(runtime_fail)
+    })
+}
+
+/// Like `packr_builder_add_package_precompiled`, reading the artifact from the file at `path`
+/// (NUL-terminated UTF-8, borrowed). A file that cannot be read: `PACKR_RESULT_IO`, naming the
+/// path and the reason; anything wrong with its content: `PACKR_RESULT_COMPILE`, naming the
+/// path. The same trust rule applies: the file's code runs in this process.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_builder_add_package_precompiled_file(
+    b: *mut packr_builder,
+    name: *const c_char,
+    path: *const c_char,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        let b = cast_mut(b, "b")?;
+        let name = arg_str(name, "name")?;
+        let path = arg_str(path, "path")?;
+        let data = std::fs::read(path)
+            .map_err(|e| Fail::new(packr_result::Io, format!("reading {path}: {e}")))?;
+        b.add_package_precompiled(name, &data).map_err(|e| {
+            let mut f = runtime_fail(e);
+            f.message = format!("{path}: {}", f.message);
+            f
+        })
     })
 }
 
@@ -225,7 +291,8 @@ pub unsafe extern "C" fn packr_builder_set_value_limits(
 /// duplicate package names, wires naming an unknown package, export or import, imports that
 /// nothing provides, imports or exports with a non-packr signature, a package without an
 /// exported `memory`; `PACKR_RESULT_TRAP` or `PACKR_RESULT_LIMIT` when instantiation itself
-/// fails. The message names the culprit. Threading: exclusive access to `b`.
+/// fails; `PACKR_RESULT_COMPILE` when a precompiled package has no code for the composition's
+/// configuration (fuel limit or not). The message names the culprit. Threading: exclusive access to `b`.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn packr_builder_build(

@@ -64,6 +64,23 @@ impl Builder {
         Ok(())
     }
 
+    /// Adds a package from an artifact written by [`precompile`](super::precompile), without
+    /// compiling. The artifact is checked now (`Compile` naming what is wrong); the package
+    /// then behaves exactly like one added from its wasm bytes. A composition whose
+    /// configuration (fuel limit or not) the artifact has no code for fails at `build`.
+    pub fn add_package_precompiled(&mut self, name: &str, artifact: &[u8]) -> Result<()> {
+        if name.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "a package name must not be empty",
+            ));
+        }
+        let m = ModuleRef::load_precompiled(artifact)
+            .map_err(|e| Error::new(e.kind, format!("package {name}: {}", e.message)))?;
+        self.packages.push((name.to_string(), m));
+        Ok(())
+    }
+
     /// When `target` calls its import `module.name`, run `source`'s export `export`.
     pub fn wire(&mut self, target: &str, module: &str, name: &str, source: &str, export: &str) {
         self.wires.push(Wire {

@@ -1,6 +1,7 @@
 //! Process-wide wasmtime Engines (one per configuration), the content-addressed module cache,
 //! and the shared epoch ticker that drives call timeouts.
 
+use super::artifact::{self, SectionOut, SectionRef, compat_hash};
 use super::error::{Error, ErrorKind, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -48,11 +49,15 @@ fn all_engines() -> Vec<Engine> {
     lock(engines()).values().cloned().collect()
 }
 
-/// A loaded package's bytes, identified by content.
+/// A loaded package's bytes, identified by content: a wasm module, or a precompiled artifact
+/// (then `sections` says where each configuration's code is in `bytes`). Both kinds share the
+/// module cache: its key is the xxh3-128 of the wasm, or the artifact's checksum, and a hit
+/// needs equal bytes, so the same artifact loaded twice is deserialized once per configuration.
 #[derive(Clone)]
 pub(crate) struct ModuleRef {
     hash: u128,
     bytes: Arc<[u8]>,
+    sections: Option<Arc<[SectionRef]>>,
 }
 
 struct CacheEntry {
@@ -153,6 +158,7 @@ impl ModuleRef {
                 let r = ModuleRef {
                     hash,
                     bytes: e.bytes.clone(),
+                    sections: None,
                 };
                 if c.get(&r, key).is_some() {
                     return Ok(r);
@@ -162,9 +168,95 @@ impl ModuleRef {
         let r = ModuleRef {
             hash,
             bytes: Arc::from(bytes),
+            sections: None,
         };
         r.module(key)?;
         Ok(r)
+    }
+
+    /// Loads a precompiled artifact (see `artifact.rs`) without compiling: checks its header,
+    /// length, checksum and that every section was compiled by an engine compatible with ours,
+    /// then deserializes the code of one configuration now (plain if present) and the other when
+    /// a composition needs it. Every problem is a `Compile` error naming what is wrong.
+    pub(crate) fn load_precompiled(data: &[u8]) -> Result<ModuleRef> {
+        let parsed = artifact::parse(data)?;
+        for s in &parsed.sections {
+            let ours = compat_hash(&engine(s.key)?);
+            if s.compat != ours {
+                return Err(Error::new(
+                    ErrorKind::Compile,
+                    format!(
+                        "not a usable precompiled package: its {} code was compiled for another CPU, target or wasmtime build (engine hash {:016x}, this process needs {ours:016x}); precompile the package again on this machine",
+                        artifact::describe(s.key),
+                        s.compat
+                    ),
+                ));
+            }
+        }
+        let bytes = {
+            let c = lock(cache());
+            match c.map.get(&parsed.checksum) {
+                Some(e) if e.bytes[..] == *data => e.bytes.clone(),
+                _ => Arc::from(data),
+            }
+        };
+        let first = parsed
+            .sections
+            .iter()
+            .map(|s| s.key)
+            .min_by_key(|k| k.fuel)
+            .unwrap_or(EngineKey { fuel: false });
+        let r = ModuleRef {
+            hash: parsed.checksum,
+            bytes,
+            sections: Some(parsed.sections.into()),
+        };
+        r.module(first)?;
+        Ok(r)
+    }
+
+    /// The module's code for `key`, from the artifact (no compilation). Only called after
+    /// `load_precompiled` checked the artifact.
+    fn deserialize(&self, sections: &[SectionRef], key: EngineKey) -> Result<Module> {
+        let have: Vec<&str> = sections.iter().map(|s| artifact::describe(s.key)).collect();
+        let s = sections.iter().find(|s| s.key == key).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Compile,
+                format!(
+                    "the precompiled package has no {} code, only {}; precompile it with that configuration (PACKR_PRECOMPILE_ALL)",
+                    artifact::describe(key),
+                    have.join(" and ")
+                ),
+            )
+        })?;
+        let code = self.bytes.get(s.range.clone()).unwrap_or_default();
+        let engine = engine(key)?;
+        if !matches!(
+            Engine::detect_precompiled(code),
+            Some(wasmtime::Precompiled::Module)
+        ) {
+            return Err(Error::new(
+                ErrorKind::Compile,
+                "not a usable precompiled package: its code section is not a compiled wasmtime module",
+            ));
+        }
+        // SAFETY: wasmtime requires bytes produced by `Module::serialize` of a compatible
+        // engine. `load_precompiled` checked that the artifact is exactly what
+        // `precompile` wrote (magic, format and libpackr version, length, xxh3-128 checksum)
+        // and that the section's engine compatibility hash equals this engine's. Artifacts
+        // are trusted input once they pass these checks (documented in the C header): the
+        // checksum detects accidents, not forgery.
+        let m = unsafe { Module::deserialize(&engine, code) }.map_err(|e| {
+            Error::new(
+                ErrorKind::Compile,
+                format!(
+                    "not a usable precompiled package: wasmtime rejected its {} code: {}",
+                    artifact::describe(key),
+                    root_cause(&e)
+                ),
+            )
+        })?;
+        Ok(m)
     }
 
     /// The compiled module for an engine configuration, from the cache when possible.
@@ -172,17 +264,74 @@ impl ModuleRef {
         if let Some(m) = lock(cache()).get(self, key) {
             return Ok(m);
         }
-        // Compile without holding the cache lock.
-        let engine = engine(key)?;
-        let m = Module::new(&engine, &self.bytes[..]).map_err(|e| {
-            Error::new(
-                ErrorKind::Compile,
-                format!("not a valid WebAssembly module: {}", root_cause(&e)),
-            )
-        })?;
+        // Compile (or deserialize) without holding the cache lock.
+        let m = if let Some(sections) = &self.sections {
+            self.deserialize(sections, key)?
+        } else {
+            let engine = engine(key)?;
+            Module::new(&engine, &self.bytes[..]).map_err(|e| {
+                Error::new(
+                    ErrorKind::Compile,
+                    format!("not a valid WebAssembly module: {}", root_cause(&e)),
+                )
+            })?
+        };
         lock(cache()).put(self, key, m.clone());
         Ok(m)
     }
+}
+
+/// Which engine configurations a precompiled artifact holds code for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrecompileConfigs {
+    /// Code without fuel metering, used by compositions without a fuel limit.
+    pub plain: bool,
+    /// Fuel-metered code, used by compositions with a fuel limit.
+    pub fuel: bool,
+}
+
+impl Default for PrecompileConfigs {
+    fn default() -> Self {
+        PrecompileConfigs {
+            plain: true,
+            fuel: true,
+        }
+    }
+}
+
+/// Compiles a wasm module (or takes it from the module cache) for each configuration in
+/// `configs` and writes a precompiled artifact that `Builder::add_package_precompiled` loads
+/// without compiling.
+pub fn precompile(wasm: &[u8], configs: PrecompileConfigs) -> Result<Vec<u8>> {
+    if !configs.plain && !configs.fuel {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "precompile: no engine configuration selected",
+        ));
+    }
+    let r = ModuleRef::load(wasm)?;
+    let mut sections = Vec::new();
+    for (on, key) in [
+        (configs.plain, EngineKey { fuel: false }),
+        (configs.fuel, EngineKey { fuel: true }),
+    ] {
+        if !on {
+            continue;
+        }
+        let m = r.module(key)?;
+        let code = m.serialize().map_err(|e| {
+            Error::new(
+                ErrorKind::Compile,
+                format!("cannot serialize the compiled module: {}", root_cause(&e)),
+            )
+        })?;
+        sections.push(SectionOut {
+            key,
+            compat: compat_hash(&engine(key)?),
+            code,
+        });
+    }
+    Ok(artifact::write(&sections))
 }
 
 /// The most specific message of an error chain.

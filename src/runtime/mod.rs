@@ -2,6 +2,7 @@
 //! limits. Idiomatic Rust; nothing here knows that C exists.
 
 mod abi;
+mod artifact;
 mod builder;
 mod composition;
 mod engine;
@@ -11,6 +12,7 @@ mod host;
 
 pub use builder::Builder;
 pub use composition::{CallLimits, Composition};
+pub use engine::{PrecompileConfigs, precompile};
 pub use error::{Error, ErrorKind, Result};
 pub use generation::{Detection, Generation};
 pub use host::HostFn;

@@ -7,6 +7,8 @@
 
 #include "packr.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -606,6 +608,40 @@ TEST(moves_and_raw_handles) {
   CHECK_EQ(view.size(), 4u);
   std::vector<uint8_t> vec = view.to_vector();
   CHECK_EQ(packr::byte_view(vec).as_string_view(), std::string_view("\"hi\""));
+}
+
+TEST(precompiled_packages) {
+  std::vector<uint8_t> wasm = read_file(guest("doubler"));
+  packr::bytes art = packr::precompile(wasm);
+  CHECK(art.size() > 8);
+  CHECK_EQ(std::memcmp(art.data(), "\x7fPACKRPC", 8), 0);
+  packr::builder b;
+  b.add_package_precompiled("doubler", art);
+  packr::composition c = b.build();
+  CHECK_EQ(c.call_value("doubler", "double", packr::value::s64(21)).as_s64(), 42);
+
+  // A flipped byte, a truncated copy and plain wasm are COMPILE errors.
+  std::vector<uint8_t> bad = art.to_vector();
+  bad[bad.size() / 2] ^= 1;
+  packr::builder b2;
+  CHECK_THROWS_CODE(b2.add_package_precompiled("x", bad), PACKR_RESULT_COMPILE);
+  std::vector<uint8_t> cut(art.begin(), art.begin() + art.size() / 3);
+  CHECK_THROWS_CODE(b2.add_package_precompiled("x", cut), PACKR_RESULT_COMPILE);
+  CHECK_THROWS_CODE(b2.add_package_precompiled("x", wasm), PACKR_RESULT_COMPILE);
+  CHECK_THROWS_CODE(packr::precompile(wasm, 8), PACKR_RESULT_INVALID_ARGUMENT);
+
+  // Files, with plain-only code: a fuel-limited build names the missing configuration.
+  std::string path = "/tmp/packr-cpp-" + std::to_string(::getpid()) + ".cwasm";
+  packr::precompile_file(guest("doubler"), path, PACKR_PRECOMPILE_PLAIN);
+  packr::builder b3;
+  b3.add_package_precompiled_file("d", path).set_fuel(1000000);
+  CHECK_THROWS_CODE(b3.build(), PACKR_RESULT_COMPILE);
+  packr::builder b4;
+  b4.add_package_precompiled_file("d", path);
+  CHECK_EQ(b4.build().call_value("d", "double", packr::value::s64(-5)).as_s64(), -10);
+  std::remove(path.c_str());
+  packr::builder b5;
+  CHECK_THROWS_CODE(b5.add_package_precompiled_file("d", path), PACKR_RESULT_IO);
 }
 
 }  // namespace
