@@ -117,7 +117,7 @@ packr_val *packr_call(packr_ctx *ctx, packr_import_fn fn, const char *what, cons
 
   packr_buf_init(&b, ctx);
   packr_buf_cstr(&b, what);
-  if (status == 0 || status == 1) {
+  if (status >= 0) { /* packr-guest 0.24.1: 1 = guest-owned, 0 and any other >= 0 = host-owned */
     if ((res_len && !res_ptr) || !in_memory(res_ptr, res_len)) {
       packr_buf_cstr(&b, ": result out of bounds");
       return packr_fail_str(ctx, packr_buf_done(&b));
@@ -140,22 +140,17 @@ packr_val *packr_call(packr_ctx *ctx, packr_import_fn fn, const char *what, cons
     }
     return v;
   }
-  if (status < 0) {
-    packr_buf_cstr(&b, " failed");
-    /* Some hosts put a UTF-8 message in the slots with status -1. Its owner is not specified, so
-     * it is copied when it is plausible and never freed. */
-    if (res_ptr && res_len && res_len <= 4096 && in_memory(res_ptr, res_len) &&
-        packr_utf8_valid((const uint8_t *)res_ptr, res_len)) {
-      packr_buf_cstr(&b, ": ");
-      packr_buf_bytes(&b, (const void *)res_ptr, res_len);
-    } else {
-      packr_buf_cstr(&b, " (status ");
-      packr_buf_i64(&b, status);
-      packr_buf_cstr(&b, ")");
-    }
-    return packr_fail_str(ctx, packr_buf_done(&b));
+  packr_buf_cstr(&b, " failed");
+  /* Some hosts put a UTF-8 message in the slots with status -1. Its owner is not specified, so
+   * it is copied when it is plausible and never freed. */
+  if (res_ptr && res_len && res_len <= 4096 && in_memory(res_ptr, res_len) &&
+      packr_utf8_valid((const uint8_t *)res_ptr, res_len)) {
+    packr_buf_cstr(&b, ": ");
+    packr_buf_bytes(&b, (const void *)res_ptr, res_len);
+  } else {
+    packr_buf_cstr(&b, " (status ");
+    packr_buf_i64(&b, status);
+    packr_buf_cstr(&b, ")");
   }
-  packr_buf_cstr(&b, ": unknown status ");
-  packr_buf_i64(&b, status);
   return packr_fail_str(ctx, packr_buf_done(&b));
 }

@@ -221,10 +221,11 @@ typedef int32_t (*packr_import_fn)(uintptr_t in_ptr, uint32_t in_len, uintptr_t 
 #endif
 
 /* Encodes arg, calls the import and decodes its result (the single argument is sent bare, as
- * packr-guest does; send a packr_tuple for several). Status 0: the result buffer is host-owned
- * (copied, never freed); status 1: guest-owned (copied, then freed with __pack_free); any other
- * status, an out-of-bounds result or undecodable bytes: NULL with ctx->err saying why. `what`
- * names the import in messages. */
+ * packr-guest does; send a packr_tuple for several). As in packr-guest 0.24.1: status 1 means the
+ * result buffer is guest-owned (it came from our __pack_alloc; decoded, then freed); 0 or any
+ * other status >= 0 means host-owned (decoded, never freed). A negative status, an out-of-bounds
+ * result or undecodable bytes give NULL with ctx->err saying why (packr-guest traps instead).
+ * `what` names the import in messages. */
 packr_val *packr_call(packr_ctx *ctx, packr_import_fn fn, const char *what, const packr_val *arg);
 
 /* ---- metadata ---- */
