@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing libpackr needs on a bare Debian machine (idempotent):
-# a C/C++ toolchain, make, valgrind, pkg-config, and Rust's wasm32-unknown-unknown target.
+# a C/C++ toolchain, make, valgrind, pkg-config, clang + lld (C guests for wasm32, libFuzzer), node
+# (runs the C guests' ABI tests), and Rust's wasm32-unknown-unknown target.
 set -euo pipefail
 missing=()
-for tool in cc:gcc c++:g++ make:make valgrind:valgrind pkg-config:pkg-config python3:python3; do
+for tool in cc:gcc c++:g++ make:make valgrind:valgrind pkg-config:pkg-config python3:python3 \
+    clang:clang wasm-ld:lld node:nodejs; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
 done
 if ((${#missing[@]})); then

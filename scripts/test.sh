@@ -19,6 +19,8 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     git diff --exit-code --stat include/packr.h
 fi
 step "build the wasm guest fixtures" tests/guests/build.sh
+step "C guest SDK and packages (codec under ASan+UBSan, metadata, wasm build, ABI runs in node)" \
+  make -s -C tests/guests/c test
 step "Rust tests (codec, golden vectors, properties, FFI)" cargo test --release
 step "C and C++ tests: values" make -s -C tests/c test
 step "C and C++ tests: runtime (guests, wiring, host functions, limits)" make -s -C tests/c runtime
@@ -37,6 +39,8 @@ step "install: pkg-config (shared and static) and CMake consumers" make -s test-
 step "Go and Python bindings" bindings/run_tests.sh
 step "bounded fuzzing: decode, limited decode, text parser" \
   env FUZZ_TARGETS="decode decode_limited text" scripts/fuzz.sh "${PACKR_FUZZ_RUNS:-200000}"
+step "bounded fuzzing: C guest decoder (libFuzzer)" \
+  make -s -C tests/guests/c fuzz FUZZ_RUNS="${PACKR_FUZZ_RUNS:-1000000}"
 step "bounded fuzzing: call inputs to real guests" \
   env FUZZ_TARGETS="call" scripts/fuzz.sh "${PACKR_FUZZ_CALL_RUNS:-20000}"
 echo
