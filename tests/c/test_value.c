@@ -660,10 +660,11 @@ static void test_version_and_result_names(void) {
   {
     static const char *const kinds[] = {"none", "bool", "u8", "u16", "u32", "u64", "s8", "s16",
                                         "s32", "s64", "f32", "f64", "char", "string", "list",
-                                        "option", "result", "record", "variant", "tuple", "flags"};
+                                        "option", "result", "record", "variant", "tuple", "flags",
+                                        "map", "set"};
     unsigned k;
-    for (k = 0; k <= 20; k++) CHECK(strcmp(packr_kind_name(k), kinds[k]) == 0);
-    CHECK(strcmp(packr_kind_name(21), "none") == 0);
+    for (k = 0; k <= 22; k++) CHECK(strcmp(packr_kind_name(k), kinds[k]) == 0);
+    CHECK(strcmp(packr_kind_name(23), "none") == 0);
     CHECK(strcmp(packr_kind_name(UINT32_MAX), "none") == 0);
   }
   /* Static: the same pointer twice. */
