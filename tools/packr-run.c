@@ -2,9 +2,11 @@
  * packr-run: compose packr packages and call one export from the command line.
  *
  *   packr-run [OPTIONS] [NAME=]FILE.wasm... PACKAGE FUNCTION [VALUE]
+ *   packr-run --precompile FILE.wasm OUT.cwasm
  *
  * Every FILE.wasm becomes a package named NAME (default: the file name without directories
- * and without ".wasm"). VALUE is the argument in libpackr's text form (default "()"); the result
+ * and without ".wasm"); FILE.cwasm files are precompiled artifacts (made with --precompile),
+ * loaded without compiling. VALUE is the argument in libpackr's text form (default "()"); the result
  * is printed in the text form. Written only against the public C API (include/packr.h).
  */
 #include <errno.h>
@@ -19,6 +21,7 @@ static void usage(FILE *f) {
   fputs(
       "usage: packr-run [OPTIONS] [NAME=]FILE.wasm... PACKAGE FUNCTION [VALUE]\n"
       "       packr-run [OPTIONS] [NAME=]FILE.wasm... --types PACKAGE\n"
+      "       packr-run --precompile FILE.wasm OUT.cwasm\n"
       "\n"
       "Compose packr WebAssembly packages, call PACKAGE's export FUNCTION with VALUE\n"
       "(libpackr's text form, default \"()\"), and print the result in the text form.\n"
@@ -33,6 +36,12 @@ static void usage(FILE *f) {
       "  --timeout MS      wall-clock limit per call in milliseconds\n"
       "  --memory BYTES    memory limit per package\n"
       "  --hex             print the result as hex CGRF bytes instead of text\n"
+      "  --precompile FILE.wasm OUT.cwasm\n"
+      "                    compile FILE.wasm for this machine (with and without fuel\n"
+      "                    metering), write the artifact to OUT.cwasm and exit\n"
+      "\n"
+      "A package given as [NAME=]FILE.cwasm is a precompiled artifact: it loads without\n"
+      "compiling, only into the same libpackr version on a compatible machine.\n"
       "  -h, --help        this help\n"
       "\n"
       "exit status: 0 success, 1 the call or the composition failed, 2 bad usage\n",
@@ -106,6 +115,11 @@ int main(int argc, char **argv) {
       return 0;
     } else if (!strcmp(a, "--hex")) {
       hex = 1;
+    } else if (!strcmp(a, "--precompile")) {
+      packr_builder_free(b);
+      if (i + 2 >= argc) return bad_usage("--precompile wants FILE.wasm OUT.cwasm", NULL);
+      rc = packr_package_precompile_file(argv[i + 1], argv[i + 2], PACKR_PRECOMPILE_ALL, &err);
+      return rc ? fail(argv[i + 1], rc, err) : 0;
     } else if (!strcmp(a, "--wire") || !strcmp(a, "--echo-host") || !strcmp(a, "--types") || !strcmp(a, "--fuel") ||
                !strcmp(a, "--timeout") || !strcmp(a, "--memory")) {
       if (i + 1 >= argc) {
@@ -152,8 +166,9 @@ int main(int argc, char **argv) {
     } else if (a[0] == '-' && a[1] == '-') {
       packr_builder_free(b);
       return bad_usage("unknown option", a);
-    } else if (ends_with(a, ".wasm")) {
-      /* [NAME=]FILE.wasm */
+    } else if (ends_with(a, ".wasm") || ends_with(a, ".cwasm")) {
+      /* [NAME=]FILE.wasm or [NAME=]FILE.cwasm (precompiled) */
+      int precompiled = ends_with(a, ".cwasm");
       char name[256];
       const char *path = a, *eq = strchr(a, '=');
       if (eq) {
@@ -162,9 +177,10 @@ int main(int argc, char **argv) {
       } else {
         const char *base = strrchr(a, '/');
         base = base ? base + 1 : a;
-        snprintf(name, sizeof name, "%.*s", (int)(strlen(base) - 5), base);
+        snprintf(name, sizeof name, "%.*s", (int)(strlen(base) - (precompiled ? 6 : 5)), base);
       }
-      rc = packr_builder_add_package_file(b, name, path, &err);
+      rc = precompiled ? packr_builder_add_package_precompiled_file(b, name, path, &err)
+                       : packr_builder_add_package_file(b, name, path, &err);
       if (rc) {
         packr_builder_free(b);
         return fail(path, rc, err);
@@ -179,7 +195,7 @@ int main(int argc, char **argv) {
   }
   if (npackages == 0) {
     packr_builder_free(b);
-    return bad_usage("no packages given (FILE.wasm)", NULL);
+    return bad_usage("no packages given (FILE.wasm or FILE.cwasm)", NULL);
   }
   if (!types_pkg && npos < 2) {
     packr_builder_free(b);

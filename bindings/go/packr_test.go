@@ -1258,3 +1258,51 @@ func TestREADMESnippets(t *testing.T) {
 		}
 	}
 }
+
+func TestPrecompiled(t *testing.T) {
+	wasm, err := os.ReadFile(guest("doubler"))
+	must(t, err)
+	art, err := Precompile(wasm, PrecompileAll)
+	must(t, err)
+	if len(art) < 8 || string(art[:8]) != "\x7fPACKRPC" {
+		t.Fatalf("artifact starts with %q", art[:8])
+	}
+	c := build(t, func(b *Builder) { must(t, b.AddPackagePrecompiled("doubler", art)) })
+	defer c.Close()
+	if n := bytesS64(t, mustBytes(t, c, "doubler", 21)); n != 42 {
+		t.Fatalf("double(21) = %d", n)
+	}
+
+	bad := append([]byte(nil), art...)
+	bad[len(bad)/2] ^= 1
+	b := NewBuilder()
+	defer b.Close()
+	wantCode(t, b.AddPackagePrecompiled("x", bad), Compile, "checksum mismatch")
+	wantCode(t, b.AddPackagePrecompiled("x", art[:len(art)/3]), Compile, "truncated")
+	wantCode(t, b.AddPackagePrecompiled("x", wasm), Compile, "WebAssembly module")
+	_, err = Precompile(wasm, 8)
+	wantCode(t, err, InvalidArgument)
+
+	path := filepath.Join(t.TempDir(), "doubler.cwasm")
+	must(t, PrecompileFile(guest("doubler"), path, PrecompilePlain))
+	fb := NewBuilder()
+	must(t, fb.AddPackagePrecompiledFile("d", path))
+	must(t, fb.SetFuel(1000000))
+	_, err = fb.Build()
+	wantCode(t, err, Compile, "no fuel-metered")
+	c2 := build(t, func(b *Builder) { must(t, b.AddPackagePrecompiledFile("d", path)) })
+	defer c2.Close()
+	if n := bytesS64(t, mustBytes(t, c2, "d", -5)); n != -10 {
+		t.Fatalf("double(-5) = %d", n)
+	}
+	mb := NewBuilder()
+	defer mb.Close()
+	wantCode(t, mb.AddPackagePrecompiledFile("d", path+".missing"), IO)
+}
+
+func mustBytes(t *testing.T, c *Composition, pkg string, n int64) []byte {
+	t.Helper()
+	out, err := c.Call(pkg, "double", s64Bytes(t, n))
+	must(t, err)
+	return out
+}

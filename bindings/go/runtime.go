@@ -399,3 +399,65 @@ func (f *Func) CallValue(arg *Value) (*Value, error) {
 	}
 	return DecodeValue(out)
 }
+
+// Engine configurations a precompiled artifact holds code for (PACKR_PRECOMPILE_*): plain code
+// serves compositions without a fuel limit, fuel-metered code those with one.
+const (
+	PrecompilePlain uint32 = C.PACKR_PRECOMPILE_PLAIN
+	PrecompileFuel  uint32 = C.PACKR_PRECOMPILE_FUEL
+	PrecompileAll   uint32 = C.PACKR_PRECOMPILE_ALL
+)
+
+// Precompile compiles a wasm module into a precompiled artifact for AddPackagePrecompiled
+// (packr_package_precompile). flags is PrecompilePlain, PrecompileFuel or PrecompileAll (0 means
+// all). Bad wasm: Compile. The artifact loads only into the same libpackr version on a
+// compatible machine.
+func Precompile(wasm []byte, flags uint32) ([]byte, error) {
+	var out *C.packr_bytes
+	var cerr *C.packr_error
+	if err := check(C.packr_package_precompile(bytesPtr(wasm), C.size_t(len(wasm)), C.uint32_t(flags), &out, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return takeBytes(out), nil
+}
+
+// PrecompileFile is Precompile from the wasm file wasmPath to the artifact file artifactPath
+// (written to a temporary file and renamed into place). Unreadable or unwritable files: IO.
+func PrecompileFile(wasmPath, artifactPath string, flags uint32) error {
+	cs, free, err := cStrings(wasmPath, "wasm path", artifactPath, "artifact path")
+	if err != nil {
+		return err
+	}
+	defer free()
+	var cerr *C.packr_error
+	return check(C.packr_package_precompile_file(cs[0], cs[1], C.uint32_t(flags), &cerr), cerr)
+}
+
+// AddPackagePrecompiled adds a package under name from an artifact made by Precompile, without
+// compiling. A stale, foreign, truncated or corrupt artifact fails with Compile, naming the
+// problem. Artifacts contain machine code: load only artifacts you trust.
+func (b *Builder) AddPackagePrecompiled(name string, artifact []byte) error {
+	return b.with(func(p *C.packr_builder) error {
+		cs, err := cString(name, "package name")
+		if err != nil {
+			return err
+		}
+		defer C.free(unsafe.Pointer(cs))
+		var cerr *C.packr_error
+		return check(C.packr_builder_add_package_precompiled(p, cs, bytesPtr(artifact), C.size_t(len(artifact)), &cerr), cerr)
+	})
+}
+
+// AddPackagePrecompiledFile is AddPackagePrecompiled from an artifact file (IO when it cannot
+// be read).
+func (b *Builder) AddPackagePrecompiledFile(name, path string) error {
+	return b.with(func(p *C.packr_builder) error {
+		cs, free, err := cStrings(name, "package name", path, "path")
+		if err != nil {
+			return err
+		}
+		defer free()
+		var cerr *C.packr_error
+		return check(C.packr_builder_add_package_precompiled_file(p, cs[0], cs[1], &cerr), cerr)
+	})
+}

@@ -17,14 +17,16 @@ from ._errors import (CompileError, DecodeError, EncodeError, Error, GuestError,
                       InterruptError, InvalidArgumentError, IoError, LimitError, LinkError,
                       NotFoundError, PanicError, Result, TrapError)
 from ._lib import lib as _clib, library_path
-from ._runtime import Builder, Composition, Func, host_function_stats
+from ._runtime import (PRECOMPILE_ALL, PRECOMPILE_FUEL, PRECOMPILE_PLAIN, Builder, Composition,
+                       Func, host_function_stats, precompile, precompile_file)
 from ._value import Kind, Type, Value
 
 __all__ = [
     "Builder", "Composition", "Func", "Value", "Type", "Kind", "Result", "Error",
     "InvalidArgumentError", "NotFoundError", "CompileError", "LinkError", "TrapError",
     "GuestError", "HostError", "DecodeError", "EncodeError", "LimitError", "InterruptError",
-    "IoError", "PanicError", "version", "library_path", "host_function_stats",
+    "IoError", "PanicError", "version", "library_path", "host_function_stats", "precompile",
+    "precompile_file", "PRECOMPILE_PLAIN", "PRECOMPILE_FUEL", "PRECOMPILE_ALL",
 ]
 
 __version__ = "0.1.0"

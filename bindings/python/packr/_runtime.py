@@ -40,6 +40,37 @@ _keys = itertools.count(1)
 _stats = {"created": 0, "finalized": 0, "double_finalized": 0}
 
 
+PRECOMPILE_PLAIN = 1
+"""Precompile flag: code without fuel metering (compositions without a fuel limit)."""
+PRECOMPILE_FUEL = 2
+"""Precompile flag: fuel-metered code (compositions with a fuel limit)."""
+PRECOMPILE_ALL = PRECOMPILE_PLAIN | PRECOMPILE_FUEL
+"""Precompile flags: code for every engine configuration (the default)."""
+
+
+def _path(p, what: str) -> bytes:
+    return cstr(os.fsencode(p) if isinstance(p, os.PathLike) else p, what)
+
+
+def precompile(wasm, flags: int = PRECOMPILE_ALL) -> bytes:
+    """Compile a wasm module into a precompiled artifact for
+    :meth:`Builder.add_package_precompiled` (CompileError for bad wasm). The artifact loads only
+    into the same libpackr version on a compatible machine."""
+    b = buf(wasm, "wasm")
+    out, err = c_void_p(), c_void_p()
+    check(lib.packr_package_precompile(b, len(b), flags, byref(out), byref(err)), err)
+    return take_bytes(out.value)
+
+
+def precompile_file(wasm_path, artifact_path, flags: int = PRECOMPILE_ALL) -> None:
+    """:func:`precompile` from a .wasm file to an artifact file (IoError for unreadable or
+    unwritable files)."""
+    err = c_void_p()
+    check(lib.packr_package_precompile_file(_path(wasm_path, "wasm path"),
+                                            _path(artifact_path, "artifact path"), flags,
+                                            byref(err)), err)
+
+
 def host_function_stats() -> dict:
     """Counts of Python host functions: ``live`` (held by libpackr), ``created``, ``finalized``
     and ``double_finalized`` (finalizer calls for an unknown key; always 0 unless libpackr is
@@ -186,6 +217,20 @@ class Builder:
     def add_package_file(self, name: str, path) -> None:
         """Add a package from a .wasm file (IoError when it cannot be read)."""
         self._call(lib.packr_builder_add_package_file, cstr(name, "package name"),
+                   cstr(os.fsencode(path) if isinstance(path, os.PathLike) else path, "path"))
+
+    def add_package_precompiled(self, name: str, artifact) -> None:
+        """Add a package from an artifact made by :func:`precompile`, without compiling.
+
+        A stale, foreign, truncated or corrupt artifact raises CompileError naming the problem.
+        Artifacts contain machine code: load only artifacts you trust.
+        """
+        b = buf(artifact, "artifact")
+        self._call(lib.packr_builder_add_package_precompiled, cstr(name, "package name"), b, len(b))
+
+    def add_package_precompiled_file(self, name: str, path) -> None:
+        """Add a package from a precompiled artifact file (IoError when it cannot be read)."""
+        self._call(lib.packr_builder_add_package_precompiled_file, cstr(name, "package name"),
                    cstr(os.fsencode(path) if isinstance(path, os.PathLike) else path, "path"))
 
     def wire(self, target: str, import_module: str, import_name: str, source: str, source_export: str) -> None:

@@ -750,3 +750,39 @@ def test_readme_python_snippet(capsys):
             assert out.getvalue() == outputs[i], f"README python block {i + 1} output"
     finally:
         os.chdir(cwd)
+
+
+def test_precompiled(tmp_path):
+    wasm = Path(guest("doubler")).read_bytes()
+    art = packr.precompile(wasm)
+    assert art[:8] == b"\x7fPACKRPC"
+    b = packr.Builder()
+    b.add_package_precompiled("doubler", art)
+    with b.build() as c:
+        assert as_s64(c.call("doubler", "double", s64(21))) == 42
+
+    bad = bytearray(art)
+    bad[len(bad) // 2] ^= 1
+    b = packr.Builder()
+    with pytest.raises(packr.CompileError, match="checksum mismatch"):
+        b.add_package_precompiled("x", bytes(bad))
+    with pytest.raises(packr.CompileError, match="truncated"):
+        b.add_package_precompiled("x", art[: len(art) // 3])
+    with pytest.raises(packr.CompileError, match="WebAssembly module"):
+        b.add_package_precompiled("x", wasm)
+    with pytest.raises(packr.InvalidArgumentError):
+        packr.precompile(wasm, 8)
+
+    path = tmp_path / "doubler.cwasm"
+    packr.precompile_file(guest("doubler"), path, packr.PRECOMPILE_PLAIN)
+    b = packr.Builder()
+    b.add_package_precompiled_file("d", path)
+    b.set_fuel(1_000_000)
+    with pytest.raises(packr.CompileError, match="no fuel-metered"):
+        b.build()
+    b = packr.Builder()
+    b.add_package_precompiled_file("d", str(path))
+    with b.build() as c:
+        assert as_s64(c.call("d", "double", s64(-5))) == -10
+    with pytest.raises(packr.IoError):
+        packr.Builder().add_package_precompiled_file("d", tmp_path / "missing.cwasm")
