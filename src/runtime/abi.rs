@@ -24,8 +24,8 @@ pub(crate) struct PackageHandles {
     /// The guest generation, and the CGRF version it reads and writes.
     pub generation: Generation,
     pub wire: u16,
-    /// An async packr-guest 0.24 package (it exports `__pack_resume`).
-    pub is_async: bool,
+    /// `__pack_resume`, the re-entry of an async packr-guest 0.24 package.
+    pub resume: Option<TypedFunc<(i32, i32, i32, i32, i32), i32>>,
     pub memory: Memory,
     pub alloc: Option<TypedFunc<i32, i32>>,
     pub free: Option<TypedFunc<(i32, i32), ()>>,

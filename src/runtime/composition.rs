@@ -17,6 +17,10 @@ use super::engine::TickerGuard;
 use super::error::{Error, ErrorKind, Result};
 use super::generation::{Detection, Generation};
 use super::host::HostFn;
+use super::parking::{
+    Parked, ParkedImport, PendingCall, abandon_parked, drive, far_future, wait_for,
+};
+use super::pending::{Completion, HostAnswer, Waker};
 use crate::value::{Limits, decode_with_limits, transcode};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,13 +50,20 @@ pub(crate) enum Provider {
 pub(crate) struct StoreData {
     pub handles: Arc<Vec<PackageHandles>>,
     pub states: Vec<PackageState>,
-    interrupts: Arc<AtomicU64>,
-    call_gen: u64,
-    deadline: Option<Instant>,
+    pub(crate) interrupts: Arc<AtomicU64>,
+    pub(crate) call_gen: u64,
+    pub(crate) deadline: Option<Instant>,
     memory_limit: usize,
     pub value_limits: Limits,
     /// The call limits, for error messages of nested calls.
-    limits: CallLimits,
+    pub(crate) limits: CallLimits,
+    /// Deferred host answers that parked async packages wait for, by completion id.
+    pub(crate) parked: Vec<ParkedImport>,
+    pub(crate) next_completion_id: u32,
+    /// What a call waiting for deferred answers sleeps on.
+    pub(crate) waker: Arc<Waker>,
+    /// True while the top-level call (started with `Composition::start`) may park.
+    pub(crate) may_park: bool,
 }
 
 impl ResourceLimiter for StoreData {
@@ -127,6 +138,10 @@ impl Shared {
             memory_limit: usize::try_from(self.limits.memory_bytes).unwrap_or(usize::MAX),
             value_limits: self.value_limits,
             limits: self.limits,
+            parked: Vec::new(),
+            next_completion_id: 1,
+            waker: Waker::new(),
+            may_park: false,
         };
         let mut store = Store::new(&self.engine, data);
         store.limiter(|d| d as &mut dyn ResourceLimiter);
@@ -169,12 +184,12 @@ impl Shared {
                 .iter()
                 .map(|n| inst.get_typed_func(&mut store, n).ok())
                 .collect();
-            let is_async = inst.get_func(&mut store, "__pack_resume").is_some();
+            let resume = inst.get_typed_func(&mut store, "__pack_resume").ok();
             handles.push(PackageHandles {
                 name: info.name.clone(),
                 generation: info.detection.generation,
                 wire: info.detection.generation.wire_version(),
-                is_async,
+                resume,
                 memory,
                 alloc: inst.get_typed_func(&mut store, "__pack_alloc").ok(),
                 free: inst.get_typed_func(&mut store, "__pack_free").ok(),
@@ -317,6 +332,10 @@ pub(crate) fn invoke_raw(
     let slots = st.slots;
     cx.data_mut().states[pkg] = st;
     let (in_ptr, owned) = placed?;
+    if h.resume.is_some() {
+        // Async exports leave the slots alone on PENDING and on -1: start from (0, 0).
+        abi::write_guest(&mut cx, h.memory, slots, &[0; 8], "the result slots")?;
+    }
     let status = f.call(
         &mut cx,
         (
@@ -337,7 +356,20 @@ pub(crate) fn invoke_raw(
     if owned {
         release(&mut cx, h, in_ptr, input.len() as u32)?;
     }
+    if status == 1 && h.resume.is_some() {
+        // PENDING: the package's task waits for a deferred host answer.
+        if cx.data().may_park {
+            return Err(wasmtime::Error::new(Parked));
+        }
+        return drive(cx, pkg, Some(far_future())).map(Option::unwrap_or_default);
+    }
     let (p, l) = read_slots(&cx, h, slots)?;
+    if h.resume.is_some() && status == -1 && (p, l) == (0, 0) {
+        return Err(wasmtime::Error::new(CallError::new(
+            ErrorKind::Guest,
+            "returned an error without a message (an async packr-guest 0.24 export does this when its input does not decode or its result does not encode)".into(),
+        )));
+    }
     let out = read_guest(
         &cx,
         h.memory,
@@ -351,9 +383,6 @@ pub(crate) fn invoke_raw(
         -1 => Err(wasmtime::Error::new(CallError::new(
             ErrorKind::Guest,
             format!("returned an error: {}", String::from_utf8_lossy(&out)),
-        ))),
-        1 if h.is_async => Err(wasmtime::Error::new(CallError::trap(
-            "returned status 1 (PENDING): it is an async packr-guest 0.24 export, and libpackr does not drive async exports yet".into(),
         ))),
         s => Err(wasmtime::Error::new(CallError::trap(format!(
             "returned status {s} (packr guests return 0 for success or -1 for an error)"
@@ -396,7 +425,27 @@ pub(crate) fn import_handler(
         }
         let served = serve(&mut caller, target, &input, &provider).map_err(wrap);
         match (served, me.generation) {
-            (Ok(out), Generation::V0_5) => {
+            (Ok(Served::Deferred(c)), _) => {
+                // PENDING for an async package: the completion id goes in the pointer slot.
+                let d = caller.data_mut();
+                let id = d.next_completion_id;
+                d.next_completion_id = id.wrapping_add(1).max(1);
+                c.attach(&d.waker.clone());
+                d.parked.push(ParkedImport {
+                    pkg: target,
+                    id,
+                    completion: c,
+                });
+                abi::write_guest(
+                    &mut caller,
+                    me.memory,
+                    out_pp as u32,
+                    &id.to_le_bytes(),
+                    "the import's completion id slot",
+                )?;
+                Ok(1)
+            }
+            (Ok(Served::Ready(out)), Generation::V0_5) => {
                 // packr-guest 0.5.4 never frees import results: the host does, later.
                 let mut st = std::mem::take(&mut caller.data_mut().states[target]);
                 let placed = place(&mut caller, me, &mut st, &out, "the import's result");
@@ -408,13 +457,13 @@ pub(crate) fn import_handler(
                 write_result_slots(&mut caller, me, out_pp, out_lp, p, out.len())?;
                 Ok(0)
             }
-            (Ok(out), Generation::V0_24) => {
+            (Ok(Served::Ready(out)), Generation::V0_24) => {
                 // Status 1: a __pack_alloc buffer that the guest frees. Async packages read
                 // status 1 as PENDING, so they get status 0 with the same kind of buffer (their
                 // import shim frees it too).
                 let (p, status) = match guest_alloc(&mut caller, me, &out, "the import's result")? {
-                    Some(p) => (p, if me.is_async { 0 } else { 1 }),
-                    None if me.is_async => {
+                    Some(p) => (p, if me.resume.is_some() { 0 } else { 1 }),
+                    None if me.resume.is_some() => {
                         return Err(wasmtime::Error::new(CallError::trap(format!(
                             "{}: __pack_alloc({}) returned 0 for an import result",
                             me.name,
@@ -468,19 +517,56 @@ fn serve(
     target: usize,
     input: &[u8],
     provider: &Provider,
-) -> std::result::Result<Vec<u8>, CallError> {
+) -> std::result::Result<Served, CallError> {
     let out = match provider {
         Provider::Wire { source, export } => {
-            invoke(caller.as_context_mut(), *source, *export, input).map_err(|e| {
+            // A nested call never parks: it finishes before the import returns.
+            let may_park = std::mem::replace(&mut caller.data_mut().may_park, false);
+            let r = invoke(caller.as_context_mut(), *source, *export, input);
+            caller.data_mut().may_park = may_park;
+            r.map_err(|e| {
                 let l = caller.data().limits;
                 classify(e, l.fuel, l.timeout_ms)
             })?
         }
-        Provider::Host(f) => f
-            .call(input)
-            .map_err(|msg| CallError::new(ErrorKind::Host, msg))?,
+        Provider::Host(f) => match f
+            .call_or_defer(input)
+            .map_err(|msg| CallError::new(ErrorKind::Host, msg))?
+        {
+            HostAnswer::Ready(b) => b,
+            // An async package parks on it; anything else waits for it here.
+            HostAnswer::Deferred(c) if caller.data().handles[target].resume.is_some() => {
+                return Ok(Served::Deferred(c));
+            }
+            HostAnswer::Deferred(c) => {
+                c.attach(&caller.data().waker.clone());
+                if let Err(e) = wait_for(caller.data(), || c.ready()) {
+                    c.call_gone();
+                    return Err(e);
+                }
+                c.take()
+                    .unwrap_or_else(|| Err("no answer".into()))
+                    .map_err(|msg| CallError::new(ErrorKind::Host, msg))?
+            }
+        },
     };
-    let limits = caller.data().value_limits;
+    accept(caller.data(), target, out).map(Served::Ready)
+}
+
+/// What an import's provider gave: bytes for the importer, or a promise of them.
+enum Served {
+    Ready(Vec<u8>),
+    Deferred(Arc<Completion>),
+}
+
+/// Checks bytes a provider returned against the value limits and rewrites them for the wire
+/// version of package `target`.
+pub(crate) fn accept(
+    d: &StoreData,
+    target: usize,
+    out: Vec<u8>,
+) -> std::result::Result<Vec<u8>, CallError> {
+    let limits = d.value_limits;
     if let Err(e) = decode_with_limits(&out, &limits) {
         return Err(if e.limit {
             CallError::new(
@@ -491,7 +577,7 @@ fn serve(
             CallError::new(ErrorKind::Decode, format!("returned invalid CGRF: {e}"))
         });
     }
-    let me = &caller.data().handles[target];
+    let me = &d.handles[target];
     match transcode(&out, me.wire, &limits) {
         Ok(std::borrow::Cow::Borrowed(_)) => Ok(out),
         Ok(std::borrow::Cow::Owned(v)) => Ok(v),
@@ -508,8 +594,8 @@ fn serve(
 
 /// A buffer from the guest's own `__pack_alloc` holding `bytes`; None when it has no
 /// allocator or the allocator returned 0.
-fn guest_alloc(
-    caller: &mut Caller<'_, StoreData>,
+pub(crate) fn guest_alloc(
+    mut caller: impl AsContextMut<Data = StoreData>,
     me: &PackageHandles,
     bytes: &[u8],
     what: &str,
@@ -523,11 +609,11 @@ fn guest_alloc(
             format!("{what} of {} bytes is larger than 2 GiB", bytes.len()),
         ))
     })?;
-    let p = alloc.call(&mut *caller, len)? as u32;
+    let p = alloc.call(&mut caller, len)? as u32;
     if p == 0 {
         return Ok(None);
     }
-    abi::write_guest(&mut *caller, me.memory, p, bytes, what)?;
+    abi::write_guest(&mut caller, me.memory, p, bytes, what)?;
     Ok(Some(p))
 }
 
@@ -592,8 +678,42 @@ impl Composition {
         Ok((p, e))
     }
 
-    /// Calls an export with CGRF input bytes and returns its CGRF output bytes.
+    /// Calls an export with CGRF input bytes and returns its CGRF output bytes (in the wire
+    /// version of the package called). Waits for deferred host answers.
     pub fn call(&self, pkg: usize, export: usize, input: &[u8]) -> Result<Vec<u8>> {
+        let (mut store, here) = self.begin(pkg, export)?;
+        let _ticker = (self.shared.limits.timeout_ms > 0).then(TickerGuard::start);
+        let r = invoke(store.as_context_mut(), pkg, export, input);
+        self.finish(store, r, &here)
+    }
+
+    /// Starts a call that may park: when an async package waits for a deferred host answer,
+    /// this returns a [`PendingCall`] holding the call's instance set, to be finished with
+    /// [`PendingCall::poll`] or [`PendingCall::wait`]. A call that does not park is finished
+    /// when this returns.
+    pub fn start(&self, pkg: usize, export: usize, input: &[u8]) -> Result<PendingCall> {
+        let (mut store, here) = self.begin(pkg, export)?;
+        let r = {
+            let _ticker = (self.shared.limits.timeout_ms > 0).then(TickerGuard::start);
+            store.data_mut().may_park = true;
+            let r = invoke(store.as_context_mut(), pkg, export, input);
+            store.data_mut().may_park = false;
+            r
+        };
+        if let Err(e) = &r
+            && e.downcast_ref::<Parked>().is_some()
+        {
+            return Ok(PendingCall::parked(self.clone(), store, pkg, here));
+        }
+        Ok(PendingCall::done(
+            self.clone(),
+            self.finish(store, r, &here),
+        ))
+    }
+
+    /// Checks a call out: an instance set readied for it, and the `package.export` prefix of
+    /// its messages.
+    fn begin(&self, pkg: usize, export: usize) -> Result<(Store<StoreData>, String)> {
         let sh = &self.shared;
         let info = sh
             .packages
@@ -603,12 +723,24 @@ impl Composition {
             .exports
             .get(export)
             .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such export"))?;
-        let here = |c: &CallError| format!("{}.{}: {}", info.name, ename, c.message);
-        let mut store = sh.checkout().map_err(|c| Error::new(c.kind, here(&c)))?;
-        let _ticker = (sh.limits.timeout_ms > 0).then(TickerGuard::start);
+        let here = format!("{}.{}", info.name, ename);
+        let mut store = sh
+            .checkout()
+            .map_err(|c| Error::new(c.kind, format!("{here}: {}", c.message)))?;
         sh.prepare(&mut store)
-            .map_err(|c| Error::new(c.kind, here(&c)))?;
-        let r = invoke(store.as_context_mut(), pkg, export, input);
+            .map_err(|c| Error::new(c.kind, format!("{here}: {}", c.message)))?;
+        Ok((store, here))
+    }
+
+    /// Ends a call: frees what the guests left behind, returns the instance set to the pool
+    /// (or discards it after a trap), and words the error.
+    pub(crate) fn finish(
+        &self,
+        mut store: Store<StoreData>,
+        r: wasmtime::Result<Vec<u8>>,
+        here: &str,
+    ) -> Result<Vec<u8>> {
+        let sh = &self.shared;
         // Import results the guests never freed.
         let mut cleanup_failed = false;
         if r.is_ok()
@@ -629,15 +761,16 @@ impl Composition {
         store.data_mut().deadline = None;
         match r {
             Ok(out) => {
-                if !cleanup_failed {
+                if !cleanup_failed && store.data().parked.is_empty() {
                     sh.checkin(store);
                 }
                 Ok(out)
             }
             Err(e) => {
                 let c = classify(e, sh.limits.fuel, sh.limits.timeout_ms);
-                let mut msg = here(&c);
-                if c.trapped {
+                let mut msg = format!("{here}: {}", c.message);
+                if c.trapped || !store.data().parked.is_empty() {
+                    abandon_parked(store.data_mut());
                     drop(store);
                     msg.push_str(" [the composition's instances were discarded and will be re-instantiated for the next call; their in-memory state is lost]");
                 } else {

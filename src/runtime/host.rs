@@ -5,6 +5,12 @@
 /// concurrently when several calls run at once.
 pub trait HostFn: Send + Sync {
     fn call(&self, input: &[u8]) -> Result<Vec<u8>, String>;
+
+    /// Like `call`, but may answer later through a [`Completion`](super::Completion). The
+    /// runtime calls this one; the default answers now with `call`.
+    fn call_or_defer(&self, input: &[u8]) -> Result<super::HostAnswer, String> {
+        self.call(input).map(super::HostAnswer::Ready)
+    }
 }
 
 impl<F> HostFn for F

@@ -9,6 +9,8 @@ mod engine;
 mod error;
 mod generation;
 mod host;
+mod parking;
+mod pending;
 
 pub use builder::Builder;
 pub use composition::{CallLimits, Composition};
@@ -16,3 +18,5 @@ pub use engine::{PrecompileConfigs, precompile};
 pub use error::{Error, ErrorKind, Result};
 pub use generation::{Detection, Generation};
 pub use host::HostFn;
+pub use parking::PendingCall;
+pub use pending::{CompleteError, Completion, HostAnswer};
