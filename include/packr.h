@@ -143,6 +143,11 @@ enum packr_result
    * An internal bug was caught at the boundary. Only free the handles involved.
    */
   PACKR_RESULT_PANIC = 13,
+  /**
+   * The call is still waiting for a deferred host answer (`packr_call_poll`,
+   * `packr_call_wait`); not a failure.
+   */
+  PACKR_RESULT_PENDING = 14,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -319,6 +324,26 @@ typedef struct packr_builder packr_builder;
 typedef struct packr_bytes packr_bytes;
 
 /**
+ * A call started with `packr_composition_call_start`: finished, or parked while an async
+ * package waits for a deferred host answer.
+ *
+ * Use it from one thread at a time (the answers it waits for may come from any thread). It
+ * keeps its composition alive; free it with `packr_call_free`. Methods: `packr_call_poll`,
+ * `packr_call_wait`, `packr_call_fd`, `packr_call_free`.
+ */
+typedef struct packr_call packr_call;
+
+/**
+ * A deferred host answer, from `packr_host_reply_defer`.
+ *
+ * Finish it exactly once, from any thread, with `packr_completion_complete` or
+ * `packr_completion_fail`, and free it with `packr_completion_free` (freeing it unanswered
+ * fails the call that waits for it). Thread-safe: any function may be called on it from any
+ * thread, but `packr_completion_free` only once and last.
+ */
+typedef struct packr_completion packr_completion;
+
+/**
  * A built composition of packages, ready to call.
  *
  * Created by `packr_builder_build`; freed by `packr_composition_free`. Under the hood it is a
@@ -366,10 +391,10 @@ typedef struct packr_error packr_error;
 typedef struct packr_func packr_func;
 
 /**
- * How a host function answers: set the output bytes or an error message.
+ * How a host function answers: set the output bytes or an error message, or defer the answer.
  *
  * Only valid during the callback it was passed to; owned by libpackr (never free it). Methods:
- * `packr_host_reply_set_output`, `packr_host_reply_set_error`.
+ * `packr_host_reply_set_output`, `packr_host_reply_set_error`, `packr_host_reply_defer`.
  */
 typedef struct packr_host_reply packr_host_reply;
 
@@ -770,6 +795,106 @@ packr_generation packr_composition_package_generation(const struct packr_composi
                                                       const char **evidence_out);
 
 /**
+ * Answers a deferred host function with `len` bytes of CGRF at `data` (copied; either wire
+ * version), and wakes the call that waits for it. The bytes are checked before they reach the
+ * guest: invalid CGRF fails that call with `PACKR_RESULT_DECODE`.
+ *
+ * Errors: answered before: `PACKR_RESULT_INVALID_ARGUMENT`; the waiting call has ended
+ * (interrupted, timed out, failed, or its `packr_call` was freed): `PACKR_RESULT_NOT_FOUND`.
+ * NULL `c`, or NULL `data` with `len` > 0: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE
+packr_result packr_completion_complete(const struct packr_completion *c,
+                                       const uint8_t *data,
+                                       size_t len,
+                                       struct packr_error **error_out);
+
+/**
+ * Answers a deferred host function with a failure: the waiting call fails with
+ * `PACKR_RESULT_HOST` and `message` (NUL-terminated UTF-8, copied). Errors as for
+ * `packr_completion_complete`. Any thread.
+ */
+PACKR_MUST_USE
+packr_result packr_completion_fail(const struct packr_completion *c,
+                                   const char *message,
+                                   struct packr_error **error_out);
+
+/**
+ * Frees a completion. Unanswered, it fails the call waiting for it (`PACKR_RESULT_HOST`).
+ * NULL is fine; never free one twice. Any thread.
+ */
+void packr_completion_free(struct packr_completion *c);
+
+/**
+ * Starts a call like `packr_composition_call`, without blocking on deferred host answers of
+ * async packages: when the package parks (an async packr-guest 0.24 export waiting for a host
+ * function that called `packr_host_reply_defer`), this returns at once with a pending call.
+ * Everything else (the wasm execution itself, sync packages waiting for deferred answers) runs
+ * on this thread before it returns.
+ *
+ * On success `*call_out` is a new `packr_call`, finished or pending; its outcome comes from
+ * `packr_call_poll` or `packr_call_wait`. Unknown package or export: `PACKR_RESULT_NOT_FOUND`
+ * (no call is made). NULL arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`. `input` is
+ * borrowed for this function only. Threading: any thread, concurrently (see
+ * `packr_composition`); a pending call holds its own set of package instances.
+ */
+PACKR_MUST_USE
+packr_result packr_composition_call_start(const struct packr_composition *c,
+                                          const char *package,
+                                          const char *export_name,
+                                          const uint8_t *input,
+                                          size_t input_len,
+                                          struct packr_call **call_out,
+                                          struct packr_error **error_out);
+
+/**
+ * Resumes the call with the host answers that have arrived, without waiting, and reports its
+ * outcome: `PACKR_RESULT_PENDING` while it still waits (nothing is written), otherwise exactly
+ * what `packr_composition_call` would have returned (the output in `*output_out`, a new
+ * `packr_bytes`, or the failure). A finished call reports the same outcome on every poll.
+ * The resumed package runs on this thread. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
+ * Threading: one thread at a time per call.
+ */
+PACKR_MUST_USE
+packr_result packr_call_poll(struct packr_call *call,
+                             struct packr_bytes **output_out,
+                             struct packr_error **error_out);
+
+/**
+ * Like `packr_call_poll`, but waits up to `timeout_ms` milliseconds for the call to finish
+ * (0: until it finishes). The composition's own timeout and `packr_composition_interrupt`
+ * still end the call with `PACKR_RESULT_LIMIT` or `PACKR_RESULT_INTERRUPTED`; running out of
+ * `timeout_ms` returns `PACKR_RESULT_PENDING` and leaves the call as it was. Threading: one
+ * thread at a time per call.
+ */
+PACKR_MUST_USE
+packr_result packr_call_wait(struct packr_call *call,
+                             uint64_t timeout_ms,
+                             struct packr_bytes **output_out,
+                             struct packr_error **error_out);
+
+/**
+ * True (1) while the call waits for a deferred host answer, 0 once it has an outcome (or for
+ * NULL). Any thread that may use the call.
+ */
+bool packr_call_is_pending(const struct packr_call *call);
+
+/**
+ * A file descriptor (a pipe's read end) that becomes readable when a host answer for this
+ * call arrives, for `poll`/`epoll`/`select` or an event loop; then call `packr_call_poll`
+ * (which drains it). Owned by the call: valid until `packr_call_free`, never close it.
+ * A finished call, NULL, or no descriptor available: -1. Threading: as `packr_call_poll`.
+ */
+int32_t packr_call_fd(const struct packr_call *call);
+
+/**
+ * Frees a call. A call still pending is abandoned: its package instances are discarded, and
+ * completing its host answers later returns `PACKR_RESULT_NOT_FOUND`. NULL is fine; never free
+ * one twice. Threading: not while another thread uses the call.
+ */
+void packr_call_free(struct packr_call *call);
+
+/**
  * Frees a composition. Calls running on other threads keep it alive until they return, and
  * `packr_func`s keep it alive until they are freed. NULL is fine; must not be called twice.
  */
@@ -903,6 +1028,26 @@ packr_result packr_host_reply_set_output(struct packr_host_reply *r,
 PACKR_MUST_USE
 packr_result packr_host_reply_set_error(struct packr_host_reply *r,
                                         const char *message);
+
+/**
+ * Defers the host function's answer: `*completion_out` receives a new completion, which the
+ * host finishes later, from any thread, with `packr_completion_complete` or
+ * `packr_completion_fail`, and frees with `packr_completion_free`. The callback then returns
+ * 0 (an output or error set on this reply is ignored).
+ *
+ * Meanwhile the guest that called the import waits: a packr-guest 0.5.4 package or a sync
+ * 0.24 package blocks the calling thread inside `packr_composition_call` until the answer
+ * comes (the composition's timeout and `packr_composition_interrupt` still end the wait); an
+ * async packr-guest 0.24 package parks instead, so `packr_composition_call_start` returns a
+ * pending `packr_call` and the thread is free. A completion freed without an answer fails the
+ * waiting call (`PACKR_RESULT_HOST`, "freed the completion without completing it").
+ *
+ * Calling it twice in one callback: `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_host_reply_defer(struct packr_host_reply *r,
+                                    struct packr_completion **completion_out);
 
 /**
  * Compiles `len` bytes of a WebAssembly module (a packr guest) and returns a precompiled

@@ -25,10 +25,11 @@ step "Rust tests (codec, golden vectors, properties, FFI)" cargo test --release
 step "C and C++ tests: values" make -s -C tests/c test
 step "C and C++ tests: runtime (guests, wiring, host functions, limits)" make -s -C tests/c runtime
 step "C tests: packr-guest 0.5.4 and 0.24.1 packages side by side" make -s -C tests/c generations
+step "C tests: deferred host answers, async packages, packr_call (also under TSan)" make -s -C tests/c async async-tsan
 step "C tests: C packages (guest/) next to Rust ones, and composed with them" make -s -C tests/c cguest
 step "C and C++ tests: precompiled packages" make -s -C tests/c precompiled
-step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan runtime-asan precompiled-asan stress-asan generations-asan
-step "C tests under valgrind" make -s -C tests/c valgrind runtime-valgrind generations-valgrind
+step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan runtime-asan precompiled-asan stress-asan generations-asan async-asan
+step "C tests under valgrind" make -s -C tests/c valgrind runtime-valgrind generations-valgrind async-valgrind
 step "C tests against the static library" make -s -C tests/c static
 step "pthread stress: 8 threads x 10,000 calls with interrupts" make -s -C tests/c stress
 step "pthread stress under ThreadSanitizer" make -s -C tests/c stress-tsan

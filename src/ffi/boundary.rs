@@ -29,6 +29,11 @@ impl PanicDefault for usize {
         0
     }
 }
+impl PanicDefault for i32 {
+    fn panic_default() -> Self {
+        -1
+    }
+}
 impl PanicDefault for bool {
     fn panic_default() -> Self {
         false

@@ -48,6 +48,11 @@ impl CompositionHandle {
     }
 }
 
+/// The composition inside a handle.
+pub(crate) fn handle_comp(h: &CompositionHandle) -> &Composition {
+    &h.comp
+}
+
 /// The composition behind a handle.
 pub(crate) fn comp_ref<'a>(c: *const packr_composition) -> Result<&'a Composition, Fail> {
     cast_ref(c, "c").map(|h: &CompositionHandle| &h.comp)
@@ -104,7 +109,7 @@ pub unsafe extern "C" fn packr_composition_free(c: *mut packr_composition) {
 }
 
 /// The composition behind `c` and the indices of `package`.`export_name`.
-fn resolve_args<'a>(
+pub(crate) fn resolve_args<'a>(
     c: *const packr_composition,
     package: *const c_char,
     export_name: *const c_char,

@@ -1,10 +1,13 @@
 //! Host functions written in C: the callback typedef, replies, and the user-data finalizer.
 
 use super::boundary::{Fail, arg_bytes, arg_str};
+use super::completion::packr_completion;
+use super::handle::box_out;
 use super::result::packr_result;
-use crate::runtime::HostFn;
+use crate::runtime::{Completion, HostAnswer, HostFn};
 use crate::value::{Value, encode};
 use std::ffi::{c_char, c_void};
+use std::sync::Arc;
 
 /// A host function implemented in C (or any language with a C ABI).
 ///
@@ -31,13 +34,14 @@ pub type packr_host_fn = Option<
 /// Frees the `user_data` of a host function; see `packr_builder_add_host_function`.
 pub type packr_finalizer = Option<unsafe extern "C" fn(user_data: *mut c_void)>;
 
-/// How a host function answers: set the output bytes or an error message.
+/// How a host function answers: set the output bytes or an error message, or defer the answer.
 ///
 /// Only valid during the callback it was passed to; owned by libpackr (never free it). Methods:
-/// `packr_host_reply_set_output`, `packr_host_reply_set_error`.
+/// `packr_host_reply_set_output`, `packr_host_reply_set_error`, `packr_host_reply_defer`.
 pub struct packr_host_reply {
     output: Option<Vec<u8>>,
     error: Option<String>,
+    deferred: Option<Arc<Completion>>,
 }
 
 /// Sets the host function's output: `len` bytes of CGRF at `data`, copied (so the caller may
@@ -75,6 +79,40 @@ pub unsafe extern "C" fn packr_host_reply_set_error(
         // SAFETY: r is the reply libpackr passed to the running callback.
         let r = unsafe { r.as_mut() }.ok_or_else(|| Fail::arg("r is NULL"))?;
         r.error = Some(m.to_string());
+        Ok(())
+    })
+}
+
+/// Defers the host function's answer: `*completion_out` receives a new completion, which the
+/// host finishes later, from any thread, with `packr_completion_complete` or
+/// `packr_completion_fail`, and frees with `packr_completion_free`. The callback then returns
+/// 0 (an output or error set on this reply is ignored).
+///
+/// Meanwhile the guest that called the import waits: a packr-guest 0.5.4 package or a sync
+/// 0.24 package blocks the calling thread inside `packr_composition_call` until the answer
+/// comes (the composition's timeout and `packr_composition_interrupt` still end the wait); an
+/// async packr-guest 0.24 package parks instead, so `packr_composition_call_start` returns a
+/// pending `packr_call` and the thread is free. A completion freed without an answer fails the
+/// waiting call (`PACKR_RESULT_HOST`, "freed the completion without completing it").
+///
+/// Calling it twice in one callback: `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments:
+/// `PACKR_RESULT_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_host_reply_defer(
+    r: *mut packr_host_reply,
+    completion_out: *mut *mut packr_completion,
+) -> packr_result {
+    ffi_result!(std::ptr::null_mut(), {
+        // SAFETY: r is the reply libpackr passed to the running callback.
+        let r = unsafe { r.as_mut() }.ok_or_else(|| Fail::arg("r is NULL"))?;
+        super::boundary::arg_out(completion_out, "completion_out")?;
+        if r.deferred.is_some() {
+            return Err(Fail::arg("this reply is already deferred"));
+        }
+        let c = Completion::new();
+        r.deferred = Some(c.clone());
+        super::boundary::put(completion_out, box_out::<packr_completion>(c));
         Ok(())
     })
 }
@@ -142,9 +180,20 @@ impl Drop for ForeignHostFn {
 
 impl HostFn for ForeignHostFn {
     fn call(&self, input: &[u8]) -> Result<Vec<u8>, String> {
+        match self.call_or_defer(input)? {
+            HostAnswer::Ready(b) => Ok(b),
+            HostAnswer::Deferred(_) => Err(format!(
+                "host function {}.{} deferred its answer where none can wait",
+                self.module, self.name
+            )),
+        }
+    }
+
+    fn call_or_defer(&self, input: &[u8]) -> Result<HostAnswer, String> {
         let mut reply = packr_host_reply {
             output: None,
             error: None,
+            deferred: None,
         };
         let ptr = if input.is_empty() {
             std::ptr::null()
@@ -153,8 +202,17 @@ impl HostFn for ForeignHostFn {
         };
         // SAFETY: the callback was registered for this purpose; input and reply live for the call.
         let rc = unsafe { (self.callback)(self.user_data, ptr, input.len(), &mut reply) };
+        if let (0, Some(c)) = (rc, reply.deferred.take()) {
+            return Ok(HostAnswer::Deferred(c));
+        }
+        if let Some(c) = reply.deferred {
+            // Deferred but then failed: nobody will wait for this completion.
+            c.call_gone();
+        }
         match (rc, reply.error) {
-            (0, None) => Ok(reply.output.unwrap_or_else(|| self.unit.clone())),
+            (0, None) => Ok(HostAnswer::Ready(
+                reply.output.unwrap_or_else(|| self.unit.clone()),
+            )),
             (_, Some(msg)) => Err(msg),
             (rc, None) => Err(format!(
                 "host function {}.{} returned {rc}",

@@ -38,6 +38,9 @@ pub enum packr_result {
     Io = 12,
     /// An internal bug was caught at the boundary. Only free the handles involved.
     Panic = 13,
+    /// The call is still waiting for a deferred host answer (`packr_call_poll`,
+    /// `packr_call_wait`); not a failure.
+    Pending = 14,
 }
 
 impl packr_result {
@@ -57,11 +60,12 @@ impl packr_result {
             packr_result::Interrupted => c"PACKR_RESULT_INTERRUPTED",
             packr_result::Io => c"PACKR_RESULT_IO",
             packr_result::Panic => c"PACKR_RESULT_PANIC",
+            packr_result::Pending => c"PACKR_RESULT_PENDING",
         }
     }
 
     /// Every code, in numeric order.
-    pub(crate) const ALL: [packr_result; 14] = [
+    pub(crate) const ALL: [packr_result; 15] = [
         packr_result::Ok,
         packr_result::InvalidArgument,
         packr_result::NotFound,
@@ -76,6 +80,7 @@ impl packr_result {
         packr_result::Interrupted,
         packr_result::Io,
         packr_result::Panic,
+        packr_result::Pending,
     ];
 }
 

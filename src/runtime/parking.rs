@@ -293,7 +293,15 @@ impl PendingCall {
     /// `poll`); valid until the call is dropped. Errors when the call is already finished.
     pub fn fd(&self) -> std::io::Result<i32> {
         match &self.store {
-            Some(s) => s.data().waker.fd(),
+            Some(s) => {
+                let d = s.data();
+                let fd = d.waker.fd()?;
+                // An answer that came before the descriptor existed must still show.
+                if d.parked.iter().any(|p| p.completion.ready()) {
+                    d.waker.notify();
+                }
+                Ok(fd)
+            }
             None => Err(std::io::Error::other("the call has finished")),
         }
     }

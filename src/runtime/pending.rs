@@ -195,9 +195,6 @@ impl Waker {
             return Err(std::io::Error::last_os_error());
         }
         *p = Some((fds[0], fds[1]));
-        drop(p);
-        // Completions may already be waiting.
-        self.notify();
         Ok(fds[0])
     }
 
