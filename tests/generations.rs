@@ -238,3 +238,91 @@ fn wat_fixtures_stay_in_the_old_generation() {
     let c = b.build().unwrap();
     assert_eq!(c.detection(0).unwrap().generation, Generation::V0_5);
 }
+
+/// A hand-written current-generation guest (its data holds a CGRF v3 header, so it is told to
+/// be 0.24): `relay` calls its import `h.f` with its own input and returns the import's result
+/// (status and buffer as the host handed them, copied to 8192); `status7` returns 7; `oob`
+/// returns a result pointer far outside its memory. `__pack_alloc` returns `ALLOC`.
+fn current_wat(alloc: &str) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module
+          (import "h" "f" (func $f (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 64) "CGRF\03\00\00\00\01\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01")
+          (global $status (export "last_status") (mut i32) (i32.const 99))
+          (func (export "__pack_alloc") (param i32) (result i32) {alloc})
+          (func (export "__pack_free") (param i32 i32))
+          (func (export "relay") (param $ip i32) (param $il i32) (param $opp i32) (param $olp i32) (result i32)
+            (global.set $status (call $f (local.get $ip) (local.get $il) (i32.const 1024) (i32.const 1028)))
+            (memory.copy (i32.const 8192) (i32.load (i32.const 1024)) (i32.load (i32.const 1028)))
+            (i32.store (local.get $opp) (i32.const 8192))
+            (i32.store (local.get $olp) (i32.load (i32.const 1028)))
+            (i32.const 0))
+          (func (export "status7") (param i32 i32 i32 i32) (result i32) (i32.const 7))
+          (func (export "oob") (param i32 i32 i32 i32) (result i32)
+            (i32.store (local.get 2) (i32.const 0x7fff0000))
+            (i32.store (local.get 3) (i32.const 16))
+            (i32.const 0)))"#
+    ))
+    .unwrap()
+}
+
+fn echo_host() -> Arc<dyn packr::runtime::HostFn> {
+    Arc::new(|i: &[u8]| Ok(i.to_vec()))
+}
+
+#[test]
+fn bad_current_guests_get_clear_errors() {
+    // Allocator returns 0: import results fall back to host-owned scratch memory (status 0,
+    // which packr-guest 0.24 reads as "host-owned, do not free").
+    let mut b = Builder::new();
+    b.add_package("zero", &current_wat("i32.const 0")).unwrap();
+    b.add_host_function("h", "f", echo_host());
+    let c = b.build().unwrap();
+    assert_eq!(generation_of(&c, "zero"), Generation::V0_24);
+    assert_eq!(call(&c, "zero", "relay", "21").unwrap(), "21");
+    // A status outside {0, -1}.
+    let e = call(&c, "zero", "status7", "1").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Trap);
+    assert!(
+        e.message.contains("zero.status7") && e.message.contains("status 7"),
+        "{}",
+        e.message
+    );
+    // A result pointer out of bounds.
+    let e = call(&c, "zero", "oob", "1").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Trap);
+    assert!(
+        e.message.contains("zero.oob") && e.message.contains("out of bounds"),
+        "{}",
+        e.message
+    );
+    // Still usable.
+    assert_eq!(call(&c, "zero", "relay", "5").unwrap(), "5");
+
+    // A working allocator: the import result comes in a guest buffer with status 1.
+    let mut b = Builder::new();
+    b.add_package("ok", &current_wat("i32.const 4096")).unwrap();
+    b.add_host_function("h", "f", echo_host());
+    let c = b.build().unwrap();
+    assert_eq!(call(&c, "ok", "relay", "7").unwrap(), "7");
+    // An allocator that returns an address outside memory: a trap naming the package.
+    let mut b = Builder::new();
+    b.add_package("wild", &current_wat("i32.const 0x7ffffff0"))
+        .unwrap();
+    b.add_host_function("h", "f", echo_host());
+    let c = b.build().unwrap();
+    let e = call(&c, "wild", "relay", "7").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Trap, "{}", e.message);
+    assert!(
+        e.message.contains("wild.relay") && e.message.contains("out of bounds"),
+        "{}",
+        e.message
+    );
+}
+
+fn generation_of(c: &Composition, pkg: &str) -> Generation {
+    c.detection(c.resolve_package(pkg).unwrap())
+        .unwrap()
+        .generation
+}
