@@ -223,11 +223,53 @@ static void failing_host_function(void) {
   packr_error_free(err);
 }
 
+/* Every kind of export and import packr-guest 0.24.1 offers, as a host sees it: value mode,
+ * typed and multi-parameter exports (1-tuples unwrapped), Option/Result returns, `#[import]`,
+ * `#[import_from]` and `world!` imports, pact! records and recursive variants with generics,
+ * maps and sets inside records, and an export named with `name = "store.put"`. */
+static void current_sdk_features(void) {
+  packr_builder *b = packr_builder_new();
+  packr_error *err = NULL;
+  add(b, "cur_meta");
+  add(b, "cur_echo");
+  add(b, "cur_doubler");
+  add(b, "cur_adder");
+  add(b, "doubler");
+  wire(b, "cur_adder", "math", "double", "doubler", "double");
+  wire(b, "cur_adder", "calc", "scale", "cur_doubler", "add");
+  wire(b, "cur_adder", "ops", "square", "cur_doubler", "double");
+  packr_composition *c = NULL;
+  CHECK(packr_builder_build(b, &c, &err) == PACKR_RESULT_OK, "%s", err ? packr_error_message(err) : "");
+  packr_error_free(err);
+  if (!c) return;
+  expect(c, "cur_echo", "echo", "(5,)", "5");
+  expect(c, "cur_echo", "echo", "(5, 6)", "(5, 6)");
+  expect(c, "cur_doubler", "double", "(21,)", "42");
+  expect(c, "cur_doubler", "add", "(40, 2)", "42");
+  expect(c, "cur_doubler", "shout", "\"hi\"", "\"HI!\"");
+  expect(c, "cur_doubler", "first_even", "[1, 3, 4]", "some(4)");
+  expect(c, "cur_doubler", "checked_div", "(1, 0)", "err<s64, _>(\"division by zero\")");
+  expect(c, "cur_doubler", "uniq", "[3, 1, 3]", "set<s64>{1, 3}");
+  expect(c, "cur_adder", "process_scaled", "(4, 10)", "15");
+  expect(c, "cur_adder", "process_square", "4", "9");
+  expect(c, "cur_meta", "swap", "pair{first: 1, second: \"x\"}", "Pair{first: \"x\", second: 1}");
+  expect(c, "cur_meta", "eval",
+         "expr::lst#2([expr::sym#0(\"+\"), expr::num#1(1), expr::lst#2([expr::sym#0(\"*\"), expr::num#1(2), expr::num#1(3)])])",
+         "ok<_, string>(7)");
+  expect(c, "cur_meta", "eval", "expr::sym#0(\"x\")", "err<s64, _>(\"unbound symbol: x\")");
+  expect(c, "cur_meta", "list_sum", "node{value: 1, next: some(node{value: 2, next: none<s64>})}", "3");
+  expect(c, "cur_meta", "make_inventory", "[\"a\", \"b\", \"a\"]",
+         "Inventory{counts: map<string, u32>{\"a\": 2u32, \"b\": 1u32}, tags: set<string>{\"a\", \"b\"}}");
+  expect(c, "cur_meta", "store.put", "(1, \"z\")", "(1, \"z\")");
+  packr_composition_free(c);
+}
+
 int main(int argc, char **argv) {
   dir = argc > 1 ? argv[1] : "target/guests/wasm";
   mixed_wiring();
   maps_and_sets();
   failing_host_function();
+  current_sdk_features();
   printf("test_generations: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
