@@ -141,12 +141,17 @@ packr_val *packr_call(packr_ctx *ctx, packr_import_fn fn, const char *what, cons
     return v;
   }
   packr_buf_cstr(&b, " failed");
-  /* Some hosts put a UTF-8 message in the slots with status -1. Its owner is not specified, so
-   * it is copied when it is plausible and never freed. */
-  if (res_ptr && res_len && res_len <= 4096 && in_memory(res_ptr, res_len) &&
-      packr_utf8_valid((const uint8_t *)res_ptr, res_len)) {
-    packr_buf_cstr(&b, ": ");
-    packr_buf_bytes(&b, (const void *)res_ptr, res_len);
+  /* libpackr puts a UTF-8 message in the slots with status -1, in a buffer it allocated with
+   * our __pack_alloc: the message is ours, so it is copied and freed (docs/generations.md).
+   * packr-guest hosts write nothing there (the slots stay 0). */
+  if (res_ptr && res_len && in_memory(res_ptr, res_len)) {
+    if (res_len <= 4096 && packr_utf8_valid((const uint8_t *)res_ptr, res_len)) {
+      packr_buf_cstr(&b, ": ");
+      packr_buf_bytes(&b, (const void *)res_ptr, res_len);
+    } else {
+      packr_buf_cstr(&b, " (status -1, unreadable message)");
+    }
+    packr_free((void *)res_ptr);
   } else {
     packr_buf_cstr(&b, " (status ");
     packr_buf_i64(&b, status);

@@ -126,6 +126,13 @@ static const char *path(const char *dir, const char *name) {
   return p;
 }
 
+static int32_t refuse(void *ud, const uint8_t *in, size_t len, packr_host_reply *reply) {
+  (void)ud;
+  (void)in;
+  (void)len;
+  return packr_host_reply_set_error(reply, "doubling is closed today") == PACKR_RESULT_OK ? 1 : 2;
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s C_WASM_DIR RUST_WASM_DIR\n", argv[0]);
@@ -196,6 +203,51 @@ int main(int argc, char **argv) {
     same(cc, "adder", NULL, "process", "5s64", "11s64");
     same(cc, "adder", NULL, "process", "-7s64", "-13s64");
     packr_composition_free(cc);
+  }
+
+  /* 3. C packages are current-generation citizens; an import failure reaches the C package as
+   * -1 with the host's message, and the package reports it (no trap). Also against a 0.24.1
+   * Rust doubler and with a map crossing into a C echo. */
+  {
+    packr_error *err = NULL;
+    packr_composition *cc = NULL;
+    packr_builder *b = packr_builder_new();
+    int ok = !packr_builder_add_package_file(b, "adder", path(cdir, "adder"), &err) &&
+             !packr_builder_add_package_file(b, "echo", path(cdir, "echo"), &err) &&
+             !packr_builder_add_host_function(b, "math", "double", refuse, NULL, NULL, &err) &&
+             !packr_builder_build(b, &cc, &err);
+    report(ok, "C adder with a failing C host function", err ? packr_error_message(err) : "");
+    packr_error_free(err);
+    err = NULL;
+    if (cc) {
+      const char *ev = NULL;
+      report(packr_composition_package_generation(cc, "adder", &ev) == PACKR_GENERATION_V0_24,
+             "a C package is told to be packr-guest 0.24", ev ? ev : "");
+      packr_value *v = packr_value_s64(5);
+      packr_bytes *in = NULL, *out = NULL;
+      packr_result r = packr_value_encode(v, &in, NULL);
+      if (r == PACKR_RESULT_OK)
+        r = packr_composition_call(cc, "adder", "process", packr_bytes_data(in), packr_bytes_len(in), &out, &err);
+      const char *m = err ? packr_error_message(err) : "";
+      report(r == PACKR_RESULT_GUEST && strstr(m, "math.double") && strstr(m, "doubling is closed today"),
+             "the import's failure comes back from the C package as its own error", m);
+      packr_bytes_free(out);
+      packr_bytes_free(in);
+      packr_value_free(v);
+      packr_error_free(err);
+      err = NULL;
+      same(cc, "echo", NULL, "echo", "map<string, s64>{\"a\": 1s64}", "map<string, s64>{\"a\": 1s64}");
+      packr_composition_free(cc);
+    }
+    const char *n2[] = {"adder", "doubler"};
+    const char *p2[] = {path(cdir, "adder"), path(rdir, "cur_doubler")};
+    const char *wire[4] = {"adder", "doubler", NULL, NULL};
+    cc = compose(n2, p2, 2, wire, why, sizeof why);
+    report(cc != NULL, "compose adder (C) with doubler (Rust, packr-guest 0.24.1)", why);
+    if (cc) {
+      same(cc, "adder", NULL, "process", "5s64", "11s64");
+      packr_composition_free(cc);
+    }
   }
 
   printf("test_cguest: %d passed, %d failed\n", passed, failed);
