@@ -9,7 +9,7 @@ use super::types::{packr_kind, packr_type, take_type};
 use crate::value::{self as v, Limits, Record, Str, Type, Value, text};
 use std::ffi::c_char;
 
-/// A value: one of the 20 kinds (`packr_kind`), possibly a tree of nested values.
+/// A value: one of the 22 kinds (`packr_kind`), possibly a tree of nested values.
 ///
 /// Owned handles (`packr_value *`) come from decode, parse, the constructors and
 /// `packr_value_clone`; free them with `packr_value_free`, or hand them to a function that
@@ -71,7 +71,9 @@ fn decode_into(
     Ok(())
 }
 
-/// Decodes CGRF bytes (packr 0.5.4's wire format) into a new value, with the default limits:
+/// Decodes CGRF bytes into a new value: wire version 2 (packr-abi 0.5.4) or 3 (packr-abi 0.24,
+/// which adds maps and sets; their keys must be unique and in canonical order, see README,
+/// "Guest generations"). Default limits:
 /// 16 MiB of input, 1,000,000 nodes, 1,000,000 levels of nesting (as packr-abi 0.5.4, which
 /// has no depth limit).
 ///
