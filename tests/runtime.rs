@@ -136,3 +136,31 @@ fn wat_trap_and_raw_echo() {
     assert_eq!(err.kind, ErrorKind::Trap);
     assert!(err.message.contains("trap.boom"), "{}", err.message);
 }
+
+#[test]
+fn a_memory_limit_below_the_initial_memory_fails_at_build_and_rebuilds_stay_correct() {
+    // doubler's memory starts at 17 pages (1,114,112 bytes).
+    let mut b = Builder::new();
+    b.add_package("doubler", &guest("doubler")).unwrap();
+    b.set_memory_limit(1 << 20);
+    let Err(e) = b.build() else { panic!("built") };
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert!(
+        e.message.contains("package doubler: its memory starts at"),
+        "{}",
+        e.message
+    );
+    // Rebuilding the same composition many times (later builds instantiate on the first call)
+    // gives working compositions every time.
+    for i in 0..20 {
+        let mut b = Builder::new();
+        b.add_package("adder", &guest("adder")).unwrap();
+        b.add_package("doubler", &guest("doubler")).unwrap();
+        b.wire("adder", "math", "double", "doubler", "double");
+        let c = b.build().unwrap();
+        assert_eq!(
+            call(&c, "adder", "process", &Value::S64(i)).unwrap(),
+            Value::S64(2 * i + 1)
+        );
+    }
+}

@@ -149,7 +149,19 @@ impl Builder {
             let mut has_memory = false;
             for e in m.exports() {
                 match e.ty() {
-                    ExternType::Memory(_) if e.name() == "memory" => has_memory = true,
+                    ExternType::Memory(mt) if e.name() == "memory" => {
+                        has_memory = true;
+                        let start = mt.minimum().saturating_mul(65536);
+                        let limit = self.limits.memory_bytes;
+                        if limit > 0 && start > limit {
+                            return Err(Error::new(
+                                ErrorKind::Limit,
+                                format!(
+                                    "package {name}: its memory starts at {start} bytes, above the composition's memory limit of {limit} bytes"
+                                ),
+                            ));
+                        }
+                    }
                     ExternType::Func(t)
                         if is_packr_fn(&t, 4) && !e.name().starts_with("__pack_") =>
                     {
@@ -337,7 +349,14 @@ impl Builder {
             probe(&mut shared, &to_probe, &self.packages)?;
         }
         let shared = Arc::new(shared);
-        // Instantiate once now, so instantiation problems surface at build time.
+        // Instantiate once now, so instantiation problems surface at build time: unless every
+        // module has instantiated cleanly in this process before (a rebuild) and no fuel limit
+        // applies (preparing a package runs guest code, which fuel could stop), when the first
+        // call instantiates instead. Static checks above cover what else differs between
+        // builds (imports, signatures, the initial memory against the memory limit).
+        if self.limits.fuel == 0 && self.packages.iter().all(|(_, m)| m.proven()) {
+            return Ok(Composition { shared });
+        }
         let first = shared.new_set().map_err(|c| {
             let kind = if c.kind == ErrorKind::Trap {
                 ErrorKind::Link
@@ -346,6 +365,9 @@ impl Builder {
             };
             Error::new(kind, c.message)
         })?;
+        for (_, m) in &self.packages {
+            m.set_proven();
+        }
         shared
             .pool
             .lock()

@@ -121,9 +121,26 @@ impl Cache {
 }
 
 /// Generations told so far, per module content (see `generation`).
-fn detections() -> &'static Mutex<HashMap<u128, super::generation::Detection>> {
-    static D: OnceLock<Mutex<HashMap<u128, super::generation::Detection>>> = OnceLock::new();
+/// What this process has learnt about a module (by content): its generation, and whether it
+/// has instantiated and prepared cleanly before.
+#[derive(Clone, Copy, Default)]
+struct Memo {
+    detection: Option<super::generation::Detection>,
+    proven: bool,
+}
+
+fn memos() -> &'static Mutex<HashMap<u128, Memo>> {
+    static D: OnceLock<Mutex<HashMap<u128, Memo>>> = OnceLock::new();
     D.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Updates the memo of `hash` (a bounded memo: cleared when it grows large).
+fn memo(hash: u128, f: impl FnOnce(&mut Memo)) {
+    let mut m = lock(memos());
+    if m.len() >= 4 * CACHE_CAPACITY && !m.contains_key(&hash) {
+        m.clear();
+    }
+    f(m.entry(hash).or_default());
 }
 
 impl ModuleRef {
@@ -134,16 +151,22 @@ impl ModuleRef {
 
     /// The generation this module was found to be, if it was told before in this process.
     pub(crate) fn detection(&self) -> Option<super::generation::Detection> {
-        lock(detections()).get(&self.hash).copied()
+        lock(memos()).get(&self.hash).and_then(|m| m.detection)
     }
 
-    /// Remembers the generation of this module (a bounded memo: cleared when it grows large).
+    /// Remembers the generation of this module.
     pub(crate) fn set_detection(&self, d: super::generation::Detection) {
-        let mut m = lock(detections());
-        if m.len() >= 4 * CACHE_CAPACITY {
-            m.clear();
-        }
-        m.insert(self.hash, d);
+        memo(self.hash, |m| m.detection = Some(d));
+    }
+
+    /// True once this module has been instantiated and prepared without trouble in this process.
+    pub(crate) fn proven(&self) -> bool {
+        lock(memos()).get(&self.hash).is_some_and(|m| m.proven)
+    }
+
+    /// Records that this module instantiated and prepared without trouble.
+    pub(crate) fn set_proven(&self) {
+        memo(self.hash, |m| m.proven = true);
     }
 
     /// Loads (and, the first time, compiles) a module; invalid bytes fail here.
