@@ -285,6 +285,12 @@ pub unsafe extern "C" fn packr_builder_set_value_limits(
 
 /// Checks the wiring, instantiates every package once, and returns the composition.
 ///
+/// A rebuild from modules that already instantiated cleanly in this process, without a fuel
+/// limit, skips that first instantiation (the first call instantiates instead), so rebuilding
+/// a composition costs tens of microseconds; everything that can differ between builds
+/// (imports, signatures, the initial memory against the memory limit) is still checked here.
+/// Each package's guest generation is told here too (see `packr_composition_package_generation`).
+///
 /// Consumed in this function call: `b` is freed on every return (success or failure, also when
 /// `composition_out` is NULL) and must not be used again. On success `*composition_out` is a new
 /// composition; free it with `packr_composition_free`. Failures: `PACKR_RESULT_LINK` for
