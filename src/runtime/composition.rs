@@ -681,10 +681,10 @@ impl Composition {
     /// Calls an export with CGRF input bytes and returns its CGRF output bytes (in the wire
     /// version of the package called). Waits for deferred host answers.
     pub fn call(&self, pkg: usize, export: usize, input: &[u8]) -> Result<Vec<u8>> {
-        let (mut store, here) = self.begin(pkg, export)?;
+        let mut store = self.begin(pkg, export)?;
         let _ticker = (self.shared.limits.timeout_ms > 0).then(TickerGuard::start);
         let r = invoke(store.as_context_mut(), pkg, export, input);
-        self.finish(store, r, &here)
+        self.finish(store, r, pkg, export)
     }
 
     /// Starts a call that may park: when an async package waits for a deferred host answer,
@@ -692,7 +692,7 @@ impl Composition {
     /// [`PendingCall::poll`] or [`PendingCall::wait`]. A call that does not park is finished
     /// when this returns.
     pub fn start(&self, pkg: usize, export: usize, input: &[u8]) -> Result<PendingCall> {
-        let (mut store, here) = self.begin(pkg, export)?;
+        let mut store = self.begin(pkg, export)?;
         let r = {
             let _ticker = (self.shared.limits.timeout_ms > 0).then(TickerGuard::start);
             store.data_mut().may_park = true;
@@ -703,33 +703,35 @@ impl Composition {
         if let Err(e) = &r
             && e.downcast_ref::<Parked>().is_some()
         {
-            return Ok(PendingCall::parked(self.clone(), store, pkg, here));
+            return Ok(PendingCall::parked(self.clone(), store, pkg, export));
         }
         Ok(PendingCall::done(
             self.clone(),
-            self.finish(store, r, &here),
+            self.finish(store, r, pkg, export),
         ))
     }
 
-    /// Checks a call out: an instance set readied for it, and the `package.export` prefix of
-    /// its messages.
-    fn begin(&self, pkg: usize, export: usize) -> Result<(Store<StoreData>, String)> {
+    /// `package.export`, the prefix of a call's messages.
+    fn here(&self, pkg: usize, export: usize) -> String {
+        let info = &self.shared.packages[pkg];
+        format!("{}.{}", info.name, info.exports[export])
+    }
+
+    /// Checks a call out: an instance set readied for it.
+    fn begin(&self, pkg: usize, export: usize) -> Result<Store<StoreData>> {
         let sh = &self.shared;
         let info = sh
             .packages
             .get(pkg)
             .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such package"))?;
-        let ename = info
-            .exports
-            .get(export)
-            .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such export"))?;
-        let here = format!("{}.{}", info.name, ename);
-        let mut store = sh
-            .checkout()
-            .map_err(|c| Error::new(c.kind, format!("{here}: {}", c.message)))?;
-        sh.prepare(&mut store)
-            .map_err(|c| Error::new(c.kind, format!("{here}: {}", c.message)))?;
-        Ok((store, here))
+        if export >= info.exports.len() {
+            return Err(Error::new(ErrorKind::NotFound, "no such export"));
+        }
+        let fail =
+            |c: CallError| Error::new(c.kind, format!("{}: {}", self.here(pkg, export), c.message));
+        let mut store = sh.checkout().map_err(fail)?;
+        sh.prepare(&mut store).map_err(fail)?;
+        Ok(store)
     }
 
     /// Ends a call: frees what the guests left behind, returns the instance set to the pool
@@ -738,7 +740,8 @@ impl Composition {
         &self,
         mut store: Store<StoreData>,
         r: wasmtime::Result<Vec<u8>>,
-        here: &str,
+        pkg: usize,
+        export: usize,
     ) -> Result<Vec<u8>> {
         let sh = &self.shared;
         // Import results the guests never freed.
@@ -768,7 +771,7 @@ impl Composition {
             }
             Err(e) => {
                 let c = classify(e, sh.limits.fuel, sh.limits.timeout_ms);
-                let mut msg = format!("{here}: {}", c.message);
+                let mut msg = format!("{}: {}", self.here(pkg, export), c.message);
                 if c.trapped || !store.data().parked.is_empty() {
                     abandon_parked(store.data_mut());
                     drop(store);

@@ -218,7 +218,7 @@ pub(crate) fn abandon_parked(d: &mut StoreData) {
 pub struct PendingCall {
     comp: Composition,
     pkg: usize,
-    here: String,
+    export: usize,
     store: Option<Store<StoreData>>,
     done: Option<Result<Vec<u8>>>,
     finished: bool,
@@ -229,12 +229,12 @@ impl PendingCall {
         comp: Composition,
         store: Store<StoreData>,
         pkg: usize,
-        here: String,
+        export: usize,
     ) -> PendingCall {
         PendingCall {
             comp,
             pkg,
-            here,
+            export,
             store: Some(store),
             done: None,
             finished: false,
@@ -245,7 +245,7 @@ impl PendingCall {
         PendingCall {
             comp,
             pkg: 0,
-            here: String::new(),
+            export: 0,
             store: None,
             done: Some(r),
             finished: true,
@@ -281,8 +281,10 @@ impl PendingCall {
             };
             match r {
                 Ok(None) => self.store = Some(store),
-                Ok(Some(out)) => self.done = Some(self.comp.finish(store, Ok(out), &self.here)),
-                Err(e) => self.done = Some(self.comp.finish(store, Err(e), &self.here)),
+                Ok(Some(out)) => {
+                    self.done = Some(self.comp.finish(store, Ok(out), self.pkg, self.export))
+                }
+                Err(e) => self.done = Some(self.comp.finish(store, Err(e), self.pkg, self.export)),
             }
             self.finished = self.store.is_none();
         }
