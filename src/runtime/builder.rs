@@ -1,7 +1,7 @@
 //! Collecting packages, wires, host functions and limits, and building a composition.
 
 use super::composition::{
-    CallLimits, Composition, PackageInfo, Provider, Shared, StoreData, import_handler,
+    CallLimits, Composition, PackageInfo, Padded, Provider, Shared, StoreData, import_handler,
 };
 use super::engine::{EngineKey, ModuleRef, TickerGuard, engine, root_cause};
 use super::error::{Error, ErrorKind, Result};
@@ -343,7 +343,7 @@ impl Builder {
             limits: self.limits,
             value_limits: self.value_limits,
             interrupts: Arc::new(AtomicU64::new(0)),
-            pool: Mutex::new(Vec::new()),
+            pool: Padded(Mutex::new(Vec::new())),
         };
         if !to_probe.is_empty() {
             probe(&mut shared, &to_probe, &self.packages)?;

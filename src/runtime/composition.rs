@@ -110,7 +110,20 @@ pub(crate) struct Shared {
     pub limits: CallLimits,
     pub value_limits: Limits,
     pub interrupts: Arc<AtomicU64>,
-    pub pool: Mutex<Vec<Store<StoreData>>>,
+    /// On a cache line of its own: every call writes it, and other threads read the fields
+    /// around it on every call.
+    pub pool: Padded<Mutex<Vec<Store<StoreData>>>>,
+}
+
+/// A value alone on its cache lines (so writes to it do not slow readers of its neighbours).
+#[repr(align(128))]
+pub(crate) struct Padded<T>(pub T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 /// A composition of packages, ready to call. Cheap to clone (shared); thread-safe.
