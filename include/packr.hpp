@@ -21,6 +21,10 @@
  * - **Views.** Names and text are `std::string_view`; byte buffers going in are packr::byte_view
  *   (pointer + size, implicitly made from `std::string_view`, `std::vector<uint8_t>` and
  *   packr::bytes).
+ * - **Maps and sets** (CGRF v3, packr-guest 0.24): packr::value::map / packr::value::set,
+ *   value::insert, value_ops::find / contains, `for (auto [k, v] : m.entries())`,
+ *   value_ops::encode(version) for wire version 2 or 3, and
+ *   composition::package_generation for the guest SDK generation of a package.
  * - **Host functions from lambdas.** packr::builder::add_host_function stores the callable
  *   on the heap and hands it to libpackr as `user_data`, with a finalizer that deletes it
  *   (so its captured state is destroyed exactly once, when the last composition or func that
