@@ -21,6 +21,10 @@
  * - **Views.** Names and text are `std::string_view`; byte buffers going in are packr::byte_view
  *   (pointer + size, implicitly made from `std::string_view`, `std::vector<uint8_t>` and
  *   packr::bytes).
+ * - **Maps and sets** (CGRF v3, packr-guest 0.24): packr::value::map / packr::value::set,
+ *   value::insert, value_ops::find / contains, `for (auto [k, v] : m.entries())`,
+ *   value_ops::encode(version) for wire version 2 or 3, and
+ *   composition::package_generation for the guest SDK generation of a package.
  * - **Host functions from lambdas.** packr::builder::add_host_function stores the callable
  *   on the heap and hands it to libpackr as `user_data`, with a finalizer that deletes it
  *   (so its captured state is destroyed exactly once, when the last composition or func that
@@ -75,14 +79,38 @@ inline std::string_view result_name(packr_result code) noexcept {
   return packr_result_name(static_cast<uint32_t>(code));
 }
 
-/** The lower-case name of a kind (`"s64"`, `"list"`, ...); `"none"` for PACKR_KIND_NONE. */
+/** The lower-case name of a kind (`"s64"`, `"list"`, `"map"`, ...); `"none"` for PACKR_KIND_NONE,
+ *  `"unknown"` for a number that is no kind (a newer library's). */
 inline std::string_view kind_name(packr_kind k) noexcept {
   static constexpr const char *names[] = {
       "none", "bool", "u8",     "u16",    "u32",    "u64",     "s8",    "s16",   "s32",  "s64",  "f32",
-      "f64",  "char", "string", "list",   "option", "result",  "record", "variant", "tuple", "flags"};
+      "f64",  "char", "string", "list",   "option", "result",  "record", "variant", "tuple", "flags",
+      "map",  "set"};
   auto i = static_cast<uint32_t>(k);
   return i < sizeof names / sizeof names[0] ? names[i] : "unknown";
 }
+
+/** The name of a guest generation: `"0.5"`, `"0.24"` or `"unknown"`. */
+inline std::string_view generation_name(packr_generation g) noexcept {
+  switch (g) {
+    case PACKR_GENERATION_V0_5:
+      return "0.5";
+    case PACKR_GENERATION_V0_24:
+      return "0.24";
+    default:
+      return "unknown";
+  }
+}
+
+/**
+ * The generation of a package in a composition (composition::package_generation): which packr
+ * guest SDK built it, and how libpackr told (`evidence`, a static string such as
+ * "its embedded metadata is CGRF v3"; empty for PACKR_GENERATION_UNKNOWN).
+ */
+struct package_generation_info {
+  packr_generation generation = PACKR_GENERATION_UNKNOWN;
+  std::string_view evidence;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -265,7 +293,8 @@ class type_ops {
  public:
   /** The kind of the type (PACKR_KIND_NONE for an empty handle). */
   packr_kind kind() const noexcept { return packr_type_kind(t()); }
-  /** Number of nested types (1 for list/option, 2 for result, the item count of a tuple). */
+  /** Number of nested types (1 for list/option, 2 for result, the item count of a tuple;
+   *  see packr_type_len). */
   std::size_t size() const noexcept { return packr_type_len(t()); }
   /** A copy of nested type `index`: list element, option inner, result ok (0) / err (1),
    *  tuple item (packr_type_get; throws PACKR_RESULT_NOT_FOUND when out of range). */
@@ -366,6 +395,18 @@ class type : public detail::type_ops<type> {
   static type result(type ok, type err) {
     packr_type *out = nullptr;
     detail::check(packr_type_result(ok.release(), err.release(), &out), "packr_type_result");
+    return type(out);
+  }
+  /** `map<key, value>` (CGRF v3: only packr-guest 0.24 packages read it as a map). */
+  static type map(type key, type value) {
+    packr_type *out = nullptr;
+    detail::check(packr_type_map(key.release(), value.release(), &out), "packr_type_map");
+    return type(out);
+  }
+  /** `set<elem>` (CGRF v3). */
+  static type set(type elem) {
+    packr_type *out = nullptr;
+    detail::check(packr_type_set(elem.release(), &out), "packr_type_set");
     return type(out);
   }
   /** `tuple<items...>`; no items gives the unit type `tuple<>`. */
@@ -483,7 +524,8 @@ class value_ops {
 
   /** @name Children */
   ///@{
-  /** Number of children (items, fields, payload values; 1 for some/ok/err). */
+  /** Number of children (items, fields, payload values; 1 for some/ok/err; for a map, keys and
+   *  values interleaved: 2 per entry, key i is child 2i; see entries()). */
   std::size_t size() const noexcept { return packr_value_len(v()); }
   bool empty() const noexcept { return size() == 0; }
   /** Child `i` (unchecked: an empty view when out of range). */
@@ -521,6 +563,76 @@ class value_ops {
   iterator end() const noexcept { return iterator(v(), size()); }
   ///@}
 
+  /** @name Maps and sets */
+  ///@{
+  /** One entry of a map: borrowed views of its key and value (`auto [k, v] = entry`). */
+  using entry = std::pair<value_ref, value_ref>;
+  /** The entries of a map, in canonical key order (empty for other kinds). */
+  class entry_range {
+   public:
+    /** Iterator over the entries (yields packr::value_ops::entry). */
+    class iterator {
+     public:
+      using iterator_category = std::forward_iterator_tag;
+      using value_type = entry;
+      using difference_type = std::ptrdiff_t;
+      using pointer = void;
+      using reference = entry;
+      iterator() noexcept = default;
+      iterator(const packr_value *map, std::size_t i) noexcept : map_(map), i_(i) {}
+      inline entry operator*() const noexcept;
+      iterator &operator++() noexcept { ++i_; return *this; }
+      iterator operator++(int) noexcept { iterator t = *this; ++i_; return t; }
+      bool operator==(const iterator &o) const noexcept { return map_ == o.map_ && i_ == o.i_; }
+      bool operator!=(const iterator &o) const noexcept { return !(*this == o); }
+
+     private:
+      const packr_value *map_ = nullptr;
+      std::size_t i_ = 0;
+    };
+    explicit entry_range(const packr_value *map) noexcept
+        : map_(map), n_(packr_value_kind(map) == PACKR_KIND_MAP ? packr_value_len(map) / 2 : 0) {}
+    iterator begin() const noexcept { return iterator(map_, 0); }
+    iterator end() const noexcept { return iterator(map_, n_); }
+    /** Number of entries. */
+    std::size_t size() const noexcept { return n_; }
+    bool empty() const noexcept { return n_ == 0; }
+    /** Entry `i` (in canonical order); std::out_of_range when out of range. */
+    inline entry at(std::size_t i) const;
+
+   private:
+    const packr_value *map_;
+    std::size_t n_;
+  };
+  /** The entries of a map as (key, value) views, in canonical key order (empty for other kinds). */
+  entry_range entries() const noexcept { return entry_range(v()); }
+  /**
+   * The value stored under `key` in a map (binary search; packr_value_map_find), as a borrowed
+   * view valid while the owner lives and is not modified; an empty view when there is no such
+   * key. A value of another kind throws PACKR_RESULT_INVALID_ARGUMENT.
+   */
+  template <class K>
+  value_ref find(const value_ops<K> &key) const;
+  /**
+   * Whether a map has the key `key` (binary search) or a set has the item `key`. The C API has
+   * no lookup for sets, so for a set this compares every item (linear time). Other kinds throw
+   * PACKR_RESULT_INVALID_ARGUMENT.
+   */
+  template <class K>
+  bool contains(const value_ops<K> &key) const {
+    packr_kind k = kind();
+    if (k == PACKR_KIND_MAP) return packr_value_map_find(v(), key.v()) != nullptr;
+    if (k != PACKR_KIND_SET) wrong_kind(k, "map or set");
+    for (std::size_t i = 0, n = size(); i < n; ++i)
+      if (packr_value_equal(packr_value_get(v(), i), key.v())) return true;
+    return false;
+  }
+  /** Key type of a map (borrowed; empty for other kinds). */
+  type_ref key_type() const noexcept { return type_ref(packr_value_key_type(v())); }
+  /** Value type of a map (borrowed; empty for other kinds). */
+  type_ref value_type() const noexcept { return type_ref(packr_value_value_type(v())); }
+  ///@}
+
   /** @name Names, tags and types */
   ///@{
   /** Type name of a record or variant (borrowed; a copy on a temporary packr::value). */
@@ -544,7 +656,7 @@ class value_ops {
     check(packr_value_is_err(v(), &e), "packr_value_is_err");
     return e;
   }
-  /** Element type of a list, inner type of an option (borrowed; empty for other kinds). */
+  /** Element type of a list or a set, inner type of an option (borrowed; empty for other kinds). */
   type_ref elem_type() const noexcept { return type_ref(packr_value_elem_type(v())); }
   /** Ok type of a result (borrowed; empty for other kinds). */
   type_ref ok_type() const noexcept { return type_ref(packr_value_ok_type(v())); }
@@ -554,11 +666,21 @@ class value_ops {
 
   /** @name Conversions */
   ///@{
-  /** CGRF bytes (packr_value_encode). */
+  /** CGRF bytes (packr_value_encode): wire version 2 as packr 0.5.4 writes it, or version 3
+   *  when the value holds a map or a set. */
   bytes encode() const {
     packr_bytes *out = nullptr;
     packr_error *e = nullptr;
     check(packr_value_encode(v(), &out, &e), e);
+    return bytes(out);
+  }
+  /** CGRF bytes of wire version `version`: 2 (packr 0.5.4; maps and sets become lists of
+   *  (key, value) tuples and lists) or 3 (packr 0.24). Another version throws
+   *  PACKR_RESULT_INVALID_ARGUMENT (packr_value_encode_version). */
+  bytes encode(uint32_t version) const {
+    packr_bytes *out = nullptr;
+    packr_error *e = nullptr;
+    check(packr_value_encode_version(v(), version, &out, &e), e);
     return bytes(out);
   }
   /** The lossless text form (packr_value_to_text). */
@@ -643,6 +765,21 @@ inline value_ref detail::value_ops<D>::at(std::size_t i) const {
 template <class D>
 inline value_ref detail::value_ops<D>::iterator::operator*() const noexcept {
   return value_ref(packr_value_get(parent_, i_));
+}
+template <class D>
+template <class K>
+inline value_ref detail::value_ops<D>::find(const value_ops<K> &key) const {
+  if (kind() != PACKR_KIND_MAP) wrong_kind(kind(), "map");
+  return value_ref(packr_value_map_find(v(), key.v()));
+}
+template <class D>
+inline typename detail::value_ops<D>::entry detail::value_ops<D>::entry_range::iterator::operator*() const noexcept {
+  return entry(value_ref(packr_value_get(map_, 2 * i_)), value_ref(packr_value_get(map_, 2 * i_ + 1)));
+}
+template <class D>
+inline typename detail::value_ops<D>::entry detail::value_ops<D>::entry_range::at(std::size_t i) const {
+  if (i >= n_) throw std::out_of_range("packr::value: map entry index out of range");
+  return *iterator(map_, i);
 }
 
 /**
@@ -751,6 +888,51 @@ class value : public detail::value_ops<value> {
     detail::check(packr_value_result_err(ok_type.release(), err_type.release(), v.release(), &out),
                   "packr_value_result_err");
     return value(out);
+  }
+  /** An empty `map<key_type, value_type>` (insert() adds entries; keys stay unique and in
+   *  canonical order). */
+  static value map(type key_type, type value_type) {
+    packr_value *out = nullptr;
+    detail::check(packr_value_map_new(key_type.release(), value_type.release(), &out), "packr_value_map_new");
+    return value(out);
+  }
+  /** A `map<key_type, value_type>` of the given (key, value) entries, in any order; a duplicate
+   *  key throws PACKR_RESULT_INVALID_ARGUMENT. */
+  static value map(type key_type, type value_type, std::vector<std::pair<value, value>> entries) {
+    value m = map(std::move(key_type), std::move(value_type));
+    for (auto &kv : entries) m.insert(std::move(kv.first), std::move(kv.second));
+    return m;
+  }
+  /** An empty `set<elem_type>` (insert() adds items; they stay unique and in canonical order). */
+  static value set(type elem_type) {
+    packr_value *out = nullptr;
+    detail::check(packr_value_set_new(elem_type.release(), &out), "packr_value_set_new");
+    return value(out);
+  }
+  /** A `set<elem_type>` of the given items, in any order; a duplicate throws
+   *  PACKR_RESULT_INVALID_ARGUMENT. */
+  static value set(type elem_type, std::vector<value> items) {
+    value s = set(std::move(elem_type));
+    for (auto &i : items) s.insert(std::move(i));
+    return s;
+  }
+  /**
+   * Inserts the entry `key: v` into a map, at its key's place in canonical order (consumes both,
+   * also when this throws). A key the map already has throws PACKR_RESULT_INVALID_ARGUMENT with
+   * libpackr's message (naming the key); another kind too. Invalidates views of the children.
+   * Returns *this.
+   */
+  value &insert(value key, value v) {
+    packr_error *e = nullptr;
+    detail::check(packr_value_map_insert(p_.get(), key.release(), v.release(), &e), e);
+    return *this;
+  }
+  /** Inserts `item` into a set (consumes it, also when this throws); an item the set already has
+   *  throws PACKR_RESULT_INVALID_ARGUMENT, as does another kind. Returns *this. */
+  value &insert(value item) {
+    packr_error *e = nullptr;
+    detail::check(packr_value_set_insert(p_.get(), item.release(), &e), e);
+    return *this;
   }
   /** Appends `item` to a list, a tuple or a variant's payload (consumes it). Returns *this. */
   value &push(value item) {
@@ -882,6 +1064,18 @@ class composition {
   }
   /** The embedded type metadata of `package`, decoded. */
   value types_value(std::string_view package) const { return value::decode(types(package)); }
+  /**
+   * Which packr guest SDK generation built `package` (PACKR_GENERATION_V0_5 or _V0_24), and the
+   * evidence libpackr told it by; PACKR_GENERATION_UNKNOWN with empty evidence for a package the
+   * composition does not have.
+   */
+  package_generation_info package_generation(std::string_view package) const {
+    const char *evidence = nullptr;
+    package_generation_info out;
+    out.generation = packr_composition_package_generation(p_.get(), detail::cstr(package), &evidence);
+    if (out.generation != PACKR_GENERATION_UNKNOWN && evidence) out.evidence = evidence;
+    return out;
+  }
   /** Number of packages. */
   std::size_t package_count() const noexcept { return packr_composition_package_count(p_.get()); }
   /** Name of package `index` (borrowed, valid while the composition lives; empty when out of range). */

@@ -119,3 +119,66 @@ func ExampleNewVariant() {
 	// expr::lst#4([expr::sym#0("+"), expr::num#1(1), expr::lst#4([expr::sym#0("*"), expr::num#1(2), expr::num#1(3)])])
 	// list 3 variant<expr>
 }
+
+// Maps and sets, and packages of both guest generations in one composition: the 0.5.4 adder's
+// import is answered by the 0.24 doubler, whose count_words returns a map and whose sum_values
+// takes one.
+func Example_mapsAndGenerations() {
+	dir := "../../target/guests/wasm"
+
+	b := packr.NewBuilder()
+	for _, p := range []string{"adder", "cur_doubler"} {
+		if err := b.AddPackageFile(p, dir+"/"+p+".wasm"); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := b.Wire("adder", "math", "double", "cur_doubler", "double"); err != nil {
+		log.Fatal(err)
+	}
+	c, err := b.Build()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	for _, p := range c.Packages() {
+		g, evidence := c.PackageGeneration(p)
+		fmt.Printf("%s: packr-guest %s (%s)\n", p, g, evidence)
+	}
+
+	text, _ := packr.NewString("to be or not to be")
+	words, err := c.CallValue("cur_doubler", "count_words", text)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer words.Close()
+	var counts []string
+	for _, e := range words.Entries() { // in canonical key order
+		k, _ := e.Key.AsString()
+		n, _ := e.Value.AsS64()
+		counts = append(counts, fmt.Sprintf("%s=%d", k, n))
+	}
+	fmt.Println(strings.Join(counts, " "))
+
+	// Keys may be inserted in any order; a duplicate key is refused.
+	m, _ := packr.NewMap(packr.TypeString(), packr.TypeS64())
+	defer m.Close()
+	b1, _ := packr.NewString("b")
+	a1, _ := packr.NewString("a")
+	a2, _ := packr.NewString("a")
+	_ = m.Insert(b1, packr.NewS64(41))
+	_ = m.Insert(a1, packr.NewS64(1))
+	fmt.Println(m, packr.CodeOf(m.Insert(a2, packr.NewS64(2))))
+	sum, err := c.CallValue("cur_doubler", "sum_values", m)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sum.Close()
+	n, _ := sum.AsS64()
+	fmt.Println("sum_values =", n)
+	// Output:
+	// adder: packr-guest 0.5 (its embedded metadata is CGRF v2)
+	// cur_doubler: packr-guest 0.24 (its embedded metadata is CGRF v3)
+	// be=2 not=1 or=1 to=2
+	// map<string, s64>{"a": 1, "b": 41} PACKR_RESULT_INVALID_ARGUMENT
+	// sum_values = 42
+}

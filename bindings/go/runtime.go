@@ -332,6 +332,48 @@ func (c *Composition) Types(pkg string) (*Value, error) {
 	return DecodeValue(b)
 }
 
+// Generation is the packr guest SDK generation that built a package (packr_generation).
+type Generation uint32
+
+// The generations (PACKR_GENERATION_*).
+const (
+	GenerationUnknown Generation = C.PACKR_GENERATION_UNKNOWN // no such package
+	GenerationV0_5    Generation = C.PACKR_GENERATION_V0_5    // packr-guest 0.5.4: CGRF v2
+	GenerationV0_24   Generation = C.PACKR_GENERATION_V0_24   // packr-guest 0.24: CGRF v3, maps and sets
+)
+
+// String gives "0.5", "0.24" or "unknown".
+func (g Generation) String() string {
+	switch g {
+	case GenerationV0_5:
+		return "0.5"
+	case GenerationV0_24:
+		return "0.24"
+	}
+	return "unknown"
+}
+
+// PackageGeneration tells which packr guest SDK generation built package pkg, and the evidence
+// libpackr told it by (for example "its embedded metadata is CGRF v3"). A package the
+// composition does not have, or a closed composition, gives GenerationUnknown and "".
+func (c *Composition) PackageGeneration(pkg string) (Generation, string) {
+	if c.acquire() != nil {
+		return GenerationUnknown, ""
+	}
+	defer c.release()
+	cs, err := cString(pkg, "package name")
+	if err != nil {
+		return GenerationUnknown, ""
+	}
+	defer C.free(unsafe.Pointer(cs))
+	var ev *C.char
+	g := Generation(C.packr_composition_package_generation(c.ptr, cs, &ev))
+	if g == GenerationUnknown || ev == nil {
+		return g, ""
+	}
+	return g, C.GoString(ev)
+}
+
 // Packages returns the package names, in the order they were added.
 func (c *Composition) Packages() []string {
 	if c == nil {

@@ -14,7 +14,7 @@ import (
 // Kind is the kind of a value or type (packr_kind).
 type Kind uint32
 
-// The 20 kinds, plus KindNone (never a real kind).
+// The 22 kinds, plus KindNone (never a real kind).
 const (
 	KindNone    Kind = C.PACKR_KIND_NONE
 	KindBool    Kind = C.PACKR_KIND_BOOL
@@ -37,10 +37,13 @@ const (
 	KindVariant Kind = C.PACKR_KIND_VARIANT
 	KindTuple   Kind = C.PACKR_KIND_TUPLE
 	KindFlags   Kind = C.PACKR_KIND_FLAGS
+	KindMap     Kind = C.PACKR_KIND_MAP // map<K, V>: CGRF v3 (packr-guest 0.24)
+	KindSet     Kind = C.PACKR_KIND_SET // set<T>: CGRF v3 (packr-guest 0.24)
 )
 
 var kindNames = [...]string{"none", "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64",
-	"f32", "f64", "char", "string", "list", "option", "result", "record", "variant", "tuple", "flags"}
+	"f32", "f64", "char", "string", "list", "option", "result", "record", "variant", "tuple", "flags",
+	"map", "set"}
 
 // String gives the kind's name as in the text form ("s64", "list", ...).
 func (k Kind) String() string {
@@ -124,6 +127,37 @@ func TypeList(elem *Type) (*Type, error) {
 	}
 	var out *C.packr_type
 	if err := checkRC(C.packr_type_list(e, &out), "packr_type_list"); err != nil {
+		return nil, err
+	}
+	return wrapType(out), nil
+}
+
+// TypeMap is map<key, value> (CGRF v3: only packr-guest 0.24 packages read it as a map).
+func TypeMap(key, value *Type) (*Type, error) {
+	k, err := key.owned()
+	if err != nil {
+		return nil, err
+	}
+	v, err := value.owned()
+	if err != nil {
+		C.packr_type_free(k)
+		return nil, err
+	}
+	var out *C.packr_type
+	if err := checkRC(C.packr_type_map(k, v, &out), "packr_type_map"); err != nil {
+		return nil, err
+	}
+	return wrapType(out), nil
+}
+
+// TypeSet is set<elem> (CGRF v3).
+func TypeSet(elem *Type) (*Type, error) {
+	e, err := elem.owned()
+	if err != nil {
+		return nil, err
+	}
+	var out *C.packr_type
+	if err := checkRC(C.packr_type_set(e, &out), "packr_type_set"); err != nil {
 		return nil, err
 	}
 	return wrapType(out), nil

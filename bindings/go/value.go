@@ -11,7 +11,7 @@ import (
 	"unsafe"
 )
 
-// Value is a packr value (packr_value): one of the 20 kinds, possibly a tree of nested values.
+// Value is a packr value (packr_value): one of the 22 kinds, possibly a tree of nested values.
 //
 // A Value is either owned (from a constructor, DecodeValue, ParseValue, Clone, a call's result)
 // or a view: Get returns a borrowed view of a child, which keeps its owner alive and is valid
@@ -374,6 +374,142 @@ func NewErr(okType, errType *Type, x *Value) (*Value, error) {
 	return newResult(true, okType, errType, x)
 }
 
+// Entry is a map entry: for NewMap, and as returned (views) by Entries.
+type Entry struct {
+	Key, Value *Value
+}
+
+// NewMap returns a map<keyType, valueType> holding entries (keys and values moved in), given in
+// any order: a map keeps its keys unique and in canonical order. A duplicate key fails with
+// InvalidArgument (libpackr's message names the key).
+func NewMap(keyType, valueType *Type, entries ...Entry) (*Value, error) {
+	vs := make([]*Value, 0, 2*len(entries))
+	for _, e := range entries {
+		vs = append(vs, e.Key, e.Value)
+	}
+	if err := checkAll(vs); err != nil {
+		return nil, err
+	}
+	k, err := keyType.owned()
+	if err != nil {
+		return nil, err
+	}
+	t, err := valueType.owned()
+	if err != nil {
+		C.packr_type_free(k)
+		return nil, err
+	}
+	var out *C.packr_value
+	if err := checkRC(C.packr_value_map_new(k, t, &out), "packr_value_map_new"); err != nil {
+		return nil, err
+	}
+	m := wrapValue(out)
+	for i, e := range entries {
+		if err := m.Insert(e.Key, e.Value); err != nil {
+			for _, r := range entries[i+1:] {
+				r.Key.Close()
+				r.Value.Close()
+			}
+			m.Close()
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// NewSet returns a set<elem> holding items (moved in), given in any order: a set keeps its items
+// unique and in canonical order. A duplicate item fails with InvalidArgument.
+func NewSet(elem *Type, items ...*Value) (*Value, error) {
+	if err := checkAll(items); err != nil {
+		return nil, err
+	}
+	t, err := elem.owned()
+	if err != nil {
+		return nil, err
+	}
+	var out *C.packr_value
+	if err := checkRC(C.packr_value_set_new(t, &out), "packr_value_set_new"); err != nil {
+		return nil, err
+	}
+	s := wrapValue(out)
+	if err := s.Add(items...); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Insert adds the entry key: val (both moved in, also when it fails) to a map, at its key's
+// place in canonical order. A key the map already has fails with InvalidArgument and
+// libpackr's message; so does a v that is not a map. Views of v taken before become invalid.
+func (v *Value) Insert(key, val *Value) error {
+	p, err := v.mutable()
+	if err != nil {
+		return err
+	}
+	if err := checkAll([]*Value{key, val}); err != nil {
+		return err
+	}
+	if key == v || val == v {
+		return newError(InvalidArgument, "cannot insert a map into itself")
+	}
+	defer runtime.KeepAlive(v)
+	k, err := key.take()
+	if err != nil {
+		return err
+	}
+	x, err := val.take()
+	if err != nil {
+		C.packr_value_free(k)
+		return err
+	}
+	v.gen++
+	var cerr *C.packr_error
+	return check(C.packr_value_map_insert(p, k, x, &cerr), cerr)
+}
+
+// Add inserts items (moved in, also when it fails) into a set, each at its place in canonical
+// order. An item the set already has fails with InvalidArgument (the items after it are
+// closed, the ones before it stay inserted); so does a v that is not a set. Views of v taken
+// before become invalid.
+func (v *Value) Add(items ...*Value) error {
+	p, err := v.mutable()
+	if err != nil {
+		return err
+	}
+	if err := checkAll(items); err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it == v {
+			return newError(InvalidArgument, "cannot insert a set into itself")
+		}
+	}
+	defer runtime.KeepAlive(v)
+	cs := make([]*C.packr_value, 0, len(items))
+	for _, it := range items {
+		c, err := it.take()
+		if err != nil {
+			for _, q := range cs {
+				C.packr_value_free(q)
+			}
+			return err
+		}
+		cs = append(cs, c)
+	}
+	v.gen++
+	for i, c := range cs {
+		var cerr *C.packr_error
+		if err := check(C.packr_value_set_insert(p, c, &cerr), cerr); err != nil {
+			for _, q := range cs[i+1:] {
+				C.packr_value_free(q)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 // Push appends items (moved in) to a list's items, a tuple's items or a variant's payload.
 // Views of v taken before become invalid.
 func (v *Value) Push(items ...*Value) error {
@@ -494,7 +630,28 @@ func MustParseValue(text string) *Value {
 	return v
 }
 
-// Encode returns the value's CGRF bytes (byte-for-byte as packr 0.5.4).
+// EncodeVersion returns the value's CGRF bytes in wire version 2 (packr 0.5.4: maps and sets
+// become lists of (key, value) tuples and lists) or 3 (packr 0.24). Another version fails with
+// InvalidArgument.
+func (v *Value) EncodeVersion(version int) ([]byte, error) {
+	p, err := v.cptr()
+	if err != nil {
+		return nil, err
+	}
+	if version < 0 || version > 0xFFFFFFFF {
+		return nil, newError(InvalidArgument, "version %d is not a CGRF version libpackr writes (2 or 3)", version)
+	}
+	defer runtime.KeepAlive(v)
+	var out *C.packr_bytes
+	var cerr *C.packr_error
+	if err := check(C.packr_value_encode_version(p, C.uint32_t(version), &out, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return takeBytes(out), nil
+}
+
+// Encode returns the value's CGRF bytes: byte-for-byte as packr 0.5.4 (wire version 2), or, when
+// the value holds a map or a set, as packr 0.24 (version 3). See EncodeVersion.
 func (v *Value) Encode() ([]byte, error) {
 	p, err := v.cptr()
 	if err != nil {
@@ -768,8 +925,9 @@ func (v *Value) AsString() (string, error) {
 	return goStringN(s, n), nil
 }
 
-// Len is the number of children: list or tuple items, record fields, variant payload values, 1
-// for some and for a result, 0 for none and scalars (and for unusable values).
+// Len is the number of children: list, tuple or set items, record fields, variant payload
+// values, 1 for some and for a result, 2 per entry for a map (keys and values interleaved: key
+// i is child 2i; see Entries), 0 for none and scalars (and for unusable values).
 func (v *Value) Len() int {
 	p, err := v.cptr()
 	if err != nil {
@@ -806,6 +964,71 @@ func (v *Value) Items() []*Value {
 		out[i] = v.Get(i)
 	}
 	return out
+}
+
+// Entries returns views of a map's entries, in canonical key order (nil for other kinds).
+func (v *Value) Entries() []Entry {
+	if v.Kind() != KindMap {
+		return nil
+	}
+	n := v.Len() / 2
+	out := make([]Entry, n)
+	for i := range out {
+		out[i] = Entry{Key: v.Get(2 * i), Value: v.Get(2*i + 1)}
+	}
+	return out
+}
+
+// Find returns a view of the value stored under key in a map (a binary search), or nil when
+// the map has no such key. key is only read. A v that is not a map fails with InvalidArgument.
+func (v *Value) Find(key *Value) (*Value, error) {
+	p, err := v.cptr()
+	if err != nil {
+		return nil, err
+	}
+	k, err := key.cptr()
+	if err != nil {
+		return nil, err
+	}
+	defer runtime.KeepAlive(v)
+	defer runtime.KeepAlive(key)
+	if C.packr_value_kind(p) != C.PACKR_KIND_MAP {
+		return nil, v.wrongKind(KindMap)
+	}
+	c := C.packr_value_map_find(p, k)
+	if c == nil {
+		return nil, nil
+	}
+	owner := v
+	if v.owner != nil {
+		owner = v.owner
+	}
+	return &Value{ptr: (*C.packr_value)(unsafe.Pointer(c)), owner: owner, gen: owner.gen}, nil
+}
+
+// Contains reports whether a map has the key x (a binary search) or a set has the item x. The C
+// API has no lookup for sets, so for a set every item is compared (linear time). Other kinds
+// fail with InvalidArgument.
+func (v *Value) Contains(x *Value) (bool, error) {
+	switch v.Kind() {
+	case KindMap:
+		f, err := v.Find(x)
+		return f != nil, err
+	case KindSet:
+		if _, err := x.cptr(); err != nil {
+			return false, err
+		}
+		for i, n := 0, v.Len(); i < n; i++ {
+			if v.Get(i).Equal(x) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	if _, err := v.cptr(); err != nil {
+		return false, err
+	}
+	return false, newError(InvalidArgument, "value is a %s, not a map or set", v.Kind())
 }
 
 func (v *Value) nameView(what string, f func(p *C.packr_value, s **C.char, n *C.size_t) C.packr_result) (string, error) {
@@ -899,8 +1122,8 @@ func (v *Value) typeCopy(f func(p *C.packr_value) *C.packr_type) *Type {
 	return wrapType(C.packr_type_clone(t))
 }
 
-// ElemType returns a copy of the element type of a list or the inner type of an option, or nil
-// for other kinds.
+// ElemType returns a copy of the element type of a list or a set, or the inner type of an
+// option, or nil for other kinds.
 func (v *Value) ElemType() *Type {
 	return v.typeCopy(func(p *C.packr_value) *C.packr_type {
 		return (*C.packr_type)(unsafe.Pointer(C.packr_value_elem_type(p)))
@@ -918,5 +1141,19 @@ func (v *Value) OkType() *Type {
 func (v *Value) ErrType() *Type {
 	return v.typeCopy(func(p *C.packr_value) *C.packr_type {
 		return (*C.packr_type)(unsafe.Pointer(C.packr_value_err_type(p)))
+	})
+}
+
+// KeyType returns a copy of the key type of a map, or nil for other kinds.
+func (v *Value) KeyType() *Type {
+	return v.typeCopy(func(p *C.packr_value) *C.packr_type {
+		return (*C.packr_type)(unsafe.Pointer(C.packr_value_key_type(p)))
+	})
+}
+
+// ValueType returns a copy of the value type of a map, or nil for other kinds.
+func (v *Value) ValueType() *Type {
+	return v.typeCopy(func(p *C.packr_value) *C.packr_type {
+		return (*C.packr_type)(unsafe.Pointer(C.packr_value_value_type(p)))
 	})
 }

@@ -18,11 +18,13 @@ from ._errors import (CompileError, DecodeError, EncodeError, Error, GuestError,
                       NotFoundError, PanicError, Result, TrapError)
 from ._lib import lib as _clib, library_path
 from ._runtime import (PRECOMPILE_ALL, PRECOMPILE_FUEL, PRECOMPILE_PLAIN, Builder, Composition,
-                       Func, host_function_stats, precompile, precompile_file)
+                       Func, Generation, PackageGeneration, host_function_stats, precompile,
+                       precompile_file)
 from ._value import Kind, Type, Value
 
 __all__ = [
-    "Builder", "Composition", "Func", "Value", "Type", "Kind", "Result", "Error",
+    "Builder", "Composition", "Func", "Value", "Type", "Kind", "Generation", "PackageGeneration",
+    "Result", "Error",
     "InvalidArgumentError", "NotFoundError", "CompileError", "LinkError", "TrapError",
     "GuestError", "HostError", "DecodeError", "EncodeError", "LimitError", "InterruptError",
     "IoError", "PanicError", "version", "library_path", "host_function_stats", "precompile",

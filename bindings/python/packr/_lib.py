@@ -140,6 +140,19 @@ _PROTOTYPES = {
     "packr_value_elem_type": (_P, [_P]),
     "packr_value_ok_type": (_P, [_P]),
     "packr_value_err_type": (_P, [_P]),
+    "packr_kind_name": (c_char_p, [c_uint32]),
+    # maps and sets (CGRF v3), wire versions, generations
+    "packr_type_map": (_R, [_P, _P, _PP]),
+    "packr_type_set": (_R, [_P, _PP]),
+    "packr_value_map_new": (_R, [_P, _P, _PP]),
+    "packr_value_set_new": (_R, [_P, _PP]),
+    "packr_value_map_insert": (_R, [_P, _P, _P, _PP]),
+    "packr_value_set_insert": (_R, [_P, _P, _PP]),
+    "packr_value_map_find": (_P, [_P, _P]),
+    "packr_value_key_type": (_P, [_P]),
+    "packr_value_value_type": (_P, [_P]),
+    "packr_value_encode_version": (_R, [_P, c_uint32, _PP, _PP]),
+    "packr_composition_package_generation": (c_uint32, [_P, c_char_p, POINTER(c_char_p)]),
 }
 
 # Scalars: name -> ctypes type; constructors packr_value_<name>, accessors packr_value_as_<name>,

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import ctypes
+import enum
 import itertools
 import math
 import os
 import threading
 from ctypes import byref, c_void_p
-from typing import Callable, Union
+from typing import Callable, NamedTuple, Union
 
 from ._errors import Error, InvalidArgumentError, Result, check
 from ._lib import FINALIZER, HOST_FN, lib
 from ._value import _State, Value, buf, cstr, take_bytes
 
-__all__ = ["Builder", "Composition", "Func", "host_function_stats"]
+__all__ = ["Builder", "Composition", "Func", "Generation", "PackageGeneration", "host_function_stats"]
 
 HostCallable = Callable[[bytes], Union[bytes, bytearray, memoryview, Value, None]]
 
@@ -296,6 +297,25 @@ class Builder:
             return Composition._wrap(out.value)
 
 
+class Generation(enum.IntEnum):
+    """The packr guest SDK generation that built a package (packr_generation); ``str()`` gives
+    ``"0.5"``, ``"0.24"`` or ``"unknown"``."""
+
+    UNKNOWN = 0  #: not a package of the composition
+    V0_5 = 1  #: packr-guest 0.5.4: CGRF v2
+    V0_24 = 2  #: packr-guest 0.24: CGRF v3 (maps and sets)
+
+    def __str__(self) -> str:
+        return {1: "0.5", 2: "0.24"}.get(int(self), "unknown")
+
+
+class PackageGeneration(NamedTuple):
+    """What :meth:`Composition.package_generation` returns."""
+
+    generation: Generation
+    evidence: str  #: how libpackr told, e.g. "its embedded metadata is CGRF v3" ("" if unknown)
+
+
 class Composition:
     """A built composition, ready to call; safe to use from any number of threads at once (calls
     release the GIL and run in parallel, each on its own set of package instances)."""
@@ -329,6 +349,25 @@ class Composition:
     def packages(self) -> list:
         """Package names, in the order they were added."""
         return list(self._packages)
+
+    def package_generation(self, package: str) -> PackageGeneration:
+        """Which packr guest SDK generation built ``package``, and the evidence libpackr told it
+        by: ``(Generation.V0_24, "its embedded metadata is CGRF v3")``. A package the
+        composition does not have gives ``(Generation.UNKNOWN, "")``."""
+        pk = cstr(package, "package name")
+        p = self._shared.acquire("Composition")
+        try:
+            ev = ctypes.c_char_p()
+            g = lib.packr_composition_package_generation(p, pk, byref(ev))
+        finally:
+            self._shared.release()
+        try:
+            gen = Generation(g)
+        except ValueError:  # a newer library's generation
+            gen = Generation.UNKNOWN
+        if gen == Generation.UNKNOWN or not ev.value:
+            return PackageGeneration(gen, "")
+        return PackageGeneration(gen, ev.value.decode("utf-8", "replace"))
 
     def call(self, package: str, export: str, data=b"") -> bytes:
         """Call ``package.export`` with CGRF bytes; returns the CGRF output bytes."""

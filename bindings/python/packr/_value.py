@@ -49,6 +49,8 @@ class Kind(enum.IntEnum):
     VARIANT = 18
     TUPLE = 19
     FLAGS = 20
+    MAP = 21  #: ``map<K, V>``: CGRF v3 (packr-guest 0.24)
+    SET = 22  #: ``set<T>``: CGRF v3 (packr-guest 0.24)
 
     def __str__(self) -> str:
         return self.name.lower()
@@ -208,6 +210,26 @@ class Type:
         return cls._wrap(out.value)
 
     @classmethod
+    def map(cls, key, value) -> "Type":
+        """``map<key, value>`` (CGRF v3: only packr-guest 0.24 packages read it as a map)."""
+        k = _type_arg(key)
+        try:
+            v = _type_arg(value)
+        except BaseException:
+            lib.packr_type_free(k)
+            raise
+        out = c_void_p()
+        check(lib.packr_type_map(k, v, byref(out)), None, "packr_type_map")
+        return cls._wrap(out.value)
+
+    @classmethod
+    def set(cls, elem) -> "Type":
+        """``set<elem>`` (CGRF v3)."""
+        out = c_void_p()
+        check(lib.packr_type_set(_type_arg(elem), byref(out)), None, "packr_type_set")
+        return cls._wrap(out.value)
+
+    @classmethod
     def option(cls, inner) -> "Type":
         """``option<inner>``."""
         out = c_void_p()
@@ -330,7 +352,7 @@ def _type_arg(t) -> int:
 
 
 class Value:
-    """A packr value: one of the 20 kinds, possibly a tree of nested values.
+    """A packr value: one of the 22 kinds, possibly a tree of nested values.
 
     Owned values come from the constructors (``Value.s64(1)``, ``Value.record(...)``),
     :meth:`decode`, :meth:`parse`, :meth:`clone` and calls. ``v[i]`` returns a *view* of a child:
@@ -498,6 +520,37 @@ class Value:
         return v
 
     @staticmethod
+    def map(key_type, value_type, entries=()) -> "Value":
+        """A ``map<key_type, value_type>`` (Types or type texts) of ``entries``: (key, value)
+        pairs (moved in) in any order, or anything with ``.items()``. The map keeps its keys
+        unique and in canonical order; a duplicate key raises :class:`InvalidArgumentError`."""
+        pairs = builtins_list(entries.items() if hasattr(entries, "items") else entries)
+        _check_all([x for kv in pairs for x in kv])
+        k = _type_arg(key_type)
+        try:
+            v = _type_arg(value_type)
+        except BaseException:
+            lib.packr_type_free(k)
+            raise
+        out = c_void_p()
+        check(lib.packr_value_map_new(k, v, byref(out)), None, "packr_value_map_new")
+        m = Value._wrap(out.value)
+        for key, val in pairs:
+            m.insert(key, val)
+        return m
+
+    @staticmethod
+    def set(elem_type, *items: "Value") -> "Value":
+        """A ``set<elem_type>`` of items (moved in) in any order; it keeps them unique and in
+        canonical order (a duplicate raises :class:`InvalidArgumentError`)."""
+        _check_all(items)
+        out = c_void_p()
+        check(lib.packr_value_set_new(_type_arg(elem_type), byref(out)), None, "packr_value_set_new")
+        v = Value._wrap(out.value)
+        v.add(*items)
+        return v
+
+    @staticmethod
     def record(type_name, fields=()) -> "Value":
         """A record; ``fields`` is a dict or an iterable of (name, value) pairs (values moved in)."""
         pairs = builtins_list(fields.items() if isinstance(fields, dict) else fields)
@@ -585,6 +638,49 @@ class Value:
                     lib.packr_value_free(r)
                 check(rc, None, f"cannot push into a {self.kind} value")
 
+    def insert(self, key: "Value", value: "Value") -> None:
+        """Insert the entry ``key: value`` (both moved in, also when this raises) into a map, at
+        its key's place in canonical order. A key the map already has raises
+        :class:`InvalidArgumentError` with libpackr's message naming it."""
+        p = self._mutable()
+        _check_all([key, value])
+        if key is self or value is self:
+            raise InvalidArgumentError("cannot insert a map into itself")
+        k = key._take()
+        try:
+            v = value._take()
+        except BaseException:
+            lib.packr_value_free(k)
+            raise
+        self._gen += 1
+        err = c_void_p()
+        check(lib.packr_value_map_insert(p, k, v, byref(err)), err)
+
+    def add(self, *items: "Value") -> None:
+        """Insert items (moved in, also when this raises) into a set, each at its place in
+        canonical order. An item the set already has raises :class:`InvalidArgumentError` (the
+        items before it stay inserted)."""
+        p = self._mutable()
+        _check_all(items)
+        if any(it is self for it in items):
+            raise InvalidArgumentError("cannot insert a set into itself")
+        taken = []
+        try:
+            for it in items:
+                taken.append(it._take())
+        except BaseException:
+            for q in taken:
+                lib.packr_value_free(q)
+            raise
+        self._gen += 1
+        for i, q in enumerate(taken):
+            err = c_void_p()
+            rc = lib.packr_value_set_insert(p, q, byref(err))
+            if rc:
+                for r in taken[i + 1:]:
+                    lib.packr_value_free(r)
+                check(rc, err)
+
     def record_push(self, name, x: "Value") -> None:
         """Append field ``name: x`` (moved in) to a record."""
         p = self._mutable()
@@ -614,10 +710,18 @@ class Value:
         """Read the text form, e.g. ``point{x: 1s32, y: 2s32}``."""
         return Value(text)
 
-    def encode(self) -> bytes:
-        """The CGRF bytes (as packr 0.5.4 encodes them)."""
+    def encode(self, version: int | None = None) -> bytes:
+        """The CGRF bytes. Without ``version``: as packr 0.5.4 encodes them (wire version 2), or
+        as packr 0.24 (version 3) when the value holds a map or a set. ``version=2`` writes maps
+        and sets as 0.5.4 writes a BTreeMap and a BTreeSet (lists of (key, value) tuples and
+        lists); ``version=3`` as packr 0.24. Another version raises InvalidArgumentError."""
         out, err = c_void_p(), c_void_p()
-        check(lib.packr_value_encode(self._cptr(), byref(out), byref(err)), err)
+        if version is None:
+            check(lib.packr_value_encode(self._cptr(), byref(out), byref(err)), err)
+        else:
+            if isinstance(version, bool_) or not isinstance(version, int) or not 0 <= version <= 0xFFFFFFFF:
+                raise InvalidArgumentError(f"version {version!r} is not a CGRF version libpackr writes (2 or 3)")
+            check(lib.packr_value_encode_version(self._cptr(), version, byref(out), byref(err)), err)
         return take_bytes(out.value)
 
     def text(self) -> str:
@@ -699,7 +803,9 @@ class Value:
         return _view_str(p.value, n)
 
     def __len__(self) -> int:
-        """Children: list/tuple items, record fields, variant payload, 1 for some and results."""
+        """Children: list/tuple/set items, record fields, variant payload, 1 for some and
+        results, 2 per entry of a map (keys and values interleaved: key i is ``self[2*i]``; see
+        :meth:`items`)."""
         return lib.packr_value_len(self._cptr())
 
     def __getitem__(self, i: int) -> "Value":
@@ -712,15 +818,57 @@ class Value:
             i += n
         if not 0 <= i < n:
             raise IndexError(f"child {i} out of range ({n} children)")
-        c = lib.packr_value_get(p, i)
+        return self._view(lib.packr_value_get(p, i))
+
+    def __iter__(self) -> Iterator["Value"]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __contains__(self, x) -> bool:
+        """``key in m`` for a map (binary search), ``item in s`` for a set (the C API has no
+        lookup for sets: every item is compared), ``x in v`` (a child equal to x) otherwise."""
+        if not isinstance(x, Value):
+            return False
+        if self.kind == Kind.MAP:
+            return self.find(x) is not None
+        x._cptr()
+        return any(c == x for c in self)
+
+    def _view(self, c) -> "Value":
         owner = self._owner if self._owner is not None else self
         v = object.__new__(Value)
         v._ptr, v._owner, v._gen, v._moved = c, owner, owner._gen, False
         return v
 
-    def __iter__(self) -> Iterator["Value"]:
-        for i in range(len(self)):
-            yield self[i]
+    def find(self, key: "Value") -> "Value | None":
+        """A view of the value stored under ``key`` in a map (binary search), or None."""
+        p = self._cptr()
+        if not isinstance(key, Value):
+            raise TypeError(f"map keys are packr.Value, not {type(key).__name__}")
+        k = key._cptr()
+        if lib.packr_value_kind(p) != Kind.MAP:
+            raise InvalidArgumentError(f"value is a {self.kind}, not a map")
+        c = lib.packr_value_map_find(p, k)
+        return self._view(c) if c else None
+
+    def get(self, key: "Value", default=None):
+        """Like ``dict.get``: a view of the value under ``key`` in a map, else ``default``."""
+        v = self.find(key)
+        return default if v is None else v
+
+    def items(self) -> builtins_list:
+        """``[(key view, value view), ...]`` of a map, in canonical key order."""
+        if self.kind != Kind.MAP:
+            raise InvalidArgumentError(f"value is a {self.kind}, not a map")
+        return [(self[2 * i], self[2 * i + 1]) for i in range(len(self) // 2)]
+
+    def keys(self) -> builtins_list:
+        """Views of a map's keys, in canonical order."""
+        return [k for k, _ in self.items()]
+
+    def values(self) -> builtins_list:
+        """Views of a map's values, in key order."""
+        return [v for _, v in self.items()]
 
     def _name(self, f, what, *args) -> str:
         p, n = c_void_p(), c_size_t()
@@ -778,8 +926,19 @@ class Value:
 
     @property
     def elem_type(self) -> Type | None:
-        """A copy of the element type of a list or the inner type of an option (else None)."""
+        """A copy of the element type of a list or a set, or the inner type of an option (else
+        None)."""
         return self._type_copy(lib.packr_value_elem_type)
+
+    @property
+    def key_type(self) -> Type | None:
+        """A copy of the key type of a map (else None)."""
+        return self._type_copy(lib.packr_value_key_type)
+
+    @property
+    def value_type(self) -> Type | None:
+        """A copy of the value type of a map (else None)."""
+        return self._type_copy(lib.packr_value_value_type)
 
     @property
     def ok_type(self) -> Type | None:
