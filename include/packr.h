@@ -729,8 +729,8 @@ packr_result packr_value_set_new(struct packr_type *elem_type,
  *
  * Ownership: consumes `key` and `value` on every return (also on failure, when they are
  * freed); both must be owned values, never views, and neither may be `map` itself. A key equal
- * to one already in the map: `PACKR_RESULT_INVALID_ARGUMENT`, with both keys in the message
- * (maps never hold duplicate keys). `map` of another kind or NULL arguments:
+ * to one already in the map: `PACKR_RESULT_INVALID_ARGUMENT`, with the key in the text form in
+ * the message (maps never hold duplicate keys). `map` of another kind or NULL arguments:
  * `PACKR_RESULT_INVALID_ARGUMENT`. Inserting invalidates views of `map`'s children.
  * Threading: needs exclusive access to `map`.
  */
@@ -752,6 +752,12 @@ PACKR_MUST_USE
 packr_result packr_value_set_insert(struct packr_value *set,
                                     struct packr_value *item,
                                     struct packr_error **error_out);
+
+/**
+ * True if `set` holds an item equal to `item` (a binary search in canonical order). `item` is
+ * borrowed. `set` of another kind, or NULL arguments: false. Any thread.
+ */
+bool packr_value_set_contains(const struct packr_value *set, const struct packr_value *item);
 
 /**
  * The value stored under `key` in a map (a binary search in canonical order), as a borrowed
@@ -788,6 +794,13 @@ packr_result packr_value_encode_version(const struct packr_value *v,
                                         uint32_t version,
                                         struct packr_bytes **bytes_out,
                                         struct packr_error **error_out);
+
+/**
+ * A short name of a generation as a static NUL-terminated string: "0.5", "0.24", or "unknown"
+ * for `PACKR_GENERATION_UNKNOWN` and numbers that are not a `packr_generation`. Never free it.
+ * Any thread.
+ */
+const char *packr_generation_name(uint32_t generation);
 
 /**
  * The generation of package `package` (NUL-terminated UTF-8, borrowed), told from its module
@@ -1280,14 +1293,15 @@ packr_result packr_type_to_text(const struct packr_type *t,
 packr_kind packr_type_kind(const struct packr_type *t);
 
 /**
- * Number of nested types: 1 for list and option, 2 for result (ok, err), the item count for
- * a tuple, 0 otherwise and for NULL. Any thread.
+ * Number of nested types: 1 for list, option and set, 2 for result (ok, err) and map (key,
+ * value), the item count for a tuple, 0 otherwise and for NULL. Any thread.
  */
 size_t packr_type_len(const struct packr_type *t);
 
 /**
- * A copy of nested type `index` (see `packr_type_len`): the element of a list, the inner type
- * of an option, ok (0) or err (1) of a result, item `index` of a tuple.
+ * A copy of nested type `index` (see `packr_type_len`): the element of a list or set, the
+ * inner type of an option, ok (0) or err (1) of a result, key (0) or value (1) of a map, item
+ * `index` of a tuple.
  *
  * Ownership: `t` is borrowed; on success `*type_out` is a new type the caller frees.
  * `index` out of range: `PACKR_RESULT_NOT_FOUND`. NULL arguments:
@@ -1749,8 +1763,9 @@ packr_result packr_value_result_err(struct packr_type *ok_type,
 size_t packr_value_len(const struct packr_value *v);
 
 /**
- * Child `index` of `v` (see `packr_value_len`): a list or tuple item, a record field's value,
- * a variant payload value, the payload of `some`, `ok` or `err`.
+ * Child `index` of `v` (see `packr_value_len`): a list, tuple or set item, a record field's
+ * value, a variant payload value, the payload of `some`, `ok` or `err`; for a map, key i at
+ * 2i and its value at 2i+1 (or use `packr_value_map_find`).
  *
  * Returns a borrowed view, valid while `v`'s owner lives and is not modified; never free it.
  * NULL `v` or `index` out of range: NULL. Any thread.

@@ -52,7 +52,7 @@ func TestMapBuildFindIterate(t *testing.T) {
 	must(t, m.Insert(str(t, "be"), NewS64(20)))
 	must(t, m.Insert(str(t, "or"), NewS64(1)))
 	dupKey, dupVal := str(t, "be"), NewS64(7)
-	wantCode(t, m.Insert(dupKey, dupVal), InvalidArgument, "already has key", `"be"`)
+	wantCode(t, m.Insert(dupKey, dupVal), InvalidArgument, "already has the key", `"be"`)
 	if _, err := dupKey.AsString(); err == nil {
 		t.Fatal("a refused key is still consumed (moved in)")
 	}
@@ -117,7 +117,7 @@ func TestMapBuildFindIterate(t *testing.T) {
 		t.Fatal(m2)
 	}
 	_, err = NewMap(TypeS64(), TypeBool(), Entry{NewS64(3), NewBool(true)}, Entry{NewS64(3), NewBool(false)})
-	wantCode(t, err, InvalidArgument, "already has key")
+	wantCode(t, err, InvalidArgument, "already has the key")
 	mt := mustT(t)(TypeMap(TypeString(), mustT(t)(TypeSet(TypeU8()))))
 	if mt.Kind() != KindMap || mt.String() != "map<string, set<u8>>" || !mt.Equal(MustParseType("map<string, set<u8>>")) {
 		t.Fatal(mt)

@@ -116,8 +116,8 @@ fn position(items: &[Value], stride: usize, key: &Value) -> Result<usize, usize>
 ///
 /// Ownership: consumes `key` and `value` on every return (also on failure, when they are
 /// freed); both must be owned values, never views, and neither may be `map` itself. A key equal
-/// to one already in the map: `PACKR_RESULT_INVALID_ARGUMENT`, with both keys in the message
-/// (maps never hold duplicate keys). `map` of another kind or NULL arguments:
+/// to one already in the map: `PACKR_RESULT_INVALID_ARGUMENT`, with the key in the text form in
+/// the message (maps never hold duplicate keys). `map` of another kind or NULL arguments:
 /// `PACKR_RESULT_INVALID_ARGUMENT`. Inserting invalidates views of `map`'s children.
 /// Threading: needs exclusive access to `map`.
 #[unsafe(no_mangle)]
@@ -146,8 +146,8 @@ pub unsafe extern "C" fn packr_value_map_insert(
                 Ok(())
             }
             Err(i) => Err(Fail::arg(format!(
-                "the map already has key {:?} (entry {i}); map keys must be unique",
-                m.items[2 * i]
+                "the map already has the key {} (entry {i}); map keys must be unique",
+                short_text(&m.items[2 * i])
             ))),
         }
     })
@@ -180,11 +180,40 @@ pub unsafe extern "C" fn packr_value_set_insert(
                 Ok(())
             }
             Err(i) => Err(Fail::arg(format!(
-                "the set already has {:?} (item {i}); set items must be unique",
-                s.items[i]
+                "the set already has {} (item {i}); set items must be unique",
+                short_text(&s.items[i])
             ))),
         }
     })
+}
+
+/// The text form of a value, cut at about 80 bytes, for messages.
+fn short_text(v: &Value) -> String {
+    let mut s = crate::value::to_text(v);
+    if s.len() > 80 {
+        let mut cut = 77;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str("...");
+    }
+    s
+}
+
+/// True if `set` holds an item equal to `item` (a binary search in canonical order). `item` is
+/// borrowed. `set` of another kind, or NULL arguments: false. Any thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn packr_value_set_contains(
+    set: *const packr_value,
+    item: *const packr_value,
+) -> bool {
+    ffi_boundary! {
+        match (cast_ref(set, "set"), cast_ref(item, "item")) {
+            (Ok(Value::Set(s)), Ok(x)) => position(&s.items, 1, x).is_err(),
+            _ => false,
+        }
+    }
 }
 
 /// The value stored under `key` in a map (a binary search in canonical order), as a borrowed
@@ -281,6 +310,20 @@ pub enum packr_generation {
 impl super::boundary::PanicDefault for packr_generation {
     fn panic_default() -> Self {
         packr_generation::Unknown
+    }
+}
+
+/// A short name of a generation as a static NUL-terminated string: "0.5", "0.24", or "unknown"
+/// for `PACKR_GENERATION_UNKNOWN` and numbers that are not a `packr_generation`. Never free it.
+/// Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn packr_generation_name(generation: u32) -> *const c_char {
+    ffi_boundary! {
+        match generation {
+            1 => c"0.5".as_ptr(),
+            2 => c"0.24".as_ptr(),
+            _ => c"unknown".as_ptr(),
+        }
     }
 }
 

@@ -418,8 +418,8 @@ pub unsafe extern "C" fn packr_type_kind(t: *const packr_type) -> packr_kind {
     }
 }
 
-/// Number of nested types: 1 for list and option, 2 for result (ok, err), the item count for
-/// a tuple, 0 otherwise and for NULL. Any thread.
+/// Number of nested types: 1 for list, option and set, 2 for result (ok, err) and map (key,
+/// value), the item count for a tuple, 0 otherwise and for NULL. Any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_type_len(t: *const packr_type) -> usize {
     ffi_boundary! {
@@ -430,8 +430,9 @@ pub unsafe extern "C" fn packr_type_len(t: *const packr_type) -> usize {
     }
 }
 
-/// A copy of nested type `index` (see `packr_type_len`): the element of a list, the inner type
-/// of an option, ok (0) or err (1) of a result, item `index` of a tuple.
+/// A copy of nested type `index` (see `packr_type_len`): the element of a list or set, the
+/// inner type of an option, ok (0) or err (1) of a result, key (0) or value (1) of a map, item
+/// `index` of a tuple.
 ///
 /// Ownership: `t` is borrowed; on success `*type_out` is a new type the caller frees.
 /// `index` out of range: `PACKR_RESULT_NOT_FOUND`. NULL arguments:

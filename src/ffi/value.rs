@@ -866,8 +866,9 @@ pub unsafe extern "C" fn packr_value_len(v: *const packr_value) -> usize {
     }
 }
 
-/// Child `index` of `v` (see `packr_value_len`): a list or tuple item, a record field's value,
-/// a variant payload value, the payload of `some`, `ok` or `err`.
+/// Child `index` of `v` (see `packr_value_len`): a list, tuple or set item, a record field's
+/// value, a variant payload value, the payload of `some`, `ok` or `err`; for a map, key i at
+/// 2i and its value at 2i+1 (or use `packr_value_map_find`).
 ///
 /// Returns a borrowed view, valid while `v`'s owner lives and is not modified; never free it.
 /// NULL `v` or `index` out of range: NULL. Any thread.

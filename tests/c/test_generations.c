@@ -120,7 +120,7 @@ static void maps_and_sets(void) {
   CHECK(packr_value_map_insert(m, str("a"), packr_value_s64(40), &err) == PACKR_RESULT_OK, "a");
   packr_result r = packr_value_map_insert(m, str("a"), packr_value_s64(1), &err);
   CHECK(r == PACKR_RESULT_INVALID_ARGUMENT, "duplicate key: %d", (int)r);
-  CHECK(err && strstr(packr_error_message(err), "already has key"), "%s", err ? packr_error_message(err) : "");
+  CHECK(err && strstr(packr_error_message(err), "already has the key \"a\""), "%s", err ? packr_error_message(err) : "");
   packr_error_free(err);
   err = NULL;
   CHECK(packr_value_kind(m) == PACKR_KIND_MAP, "kind");
@@ -154,6 +154,18 @@ static void maps_and_sets(void) {
   CHECK(packr_value_set_insert(s, packr_value_s64(3), &err) == PACKR_RESULT_OK, "3");
   CHECK(packr_value_set_insert(s, packr_value_s64(1), &err) == PACKR_RESULT_OK, "1");
   CHECK(packr_value_set_insert(s, packr_value_s64(3), &err) == PACKR_RESULT_INVALID_ARGUMENT, "dup 3");
+  CHECK(err && strstr(packr_error_message(err), "the set already has 3 "), "%s", err ? packr_error_message(err) : "");
+  {
+    packr_value *three = packr_value_s64(3), *two = packr_value_s64(2);
+    CHECK(packr_value_set_contains(s, three) && !packr_value_set_contains(s, two), "contains");
+    CHECK(!packr_value_set_contains(m, three) && !packr_value_set_contains(NULL, three), "contains on a map, NULL");
+    packr_value_free(three);
+    packr_value_free(two);
+  }
+  CHECK(strcmp(packr_generation_name(PACKR_GENERATION_V0_24), "0.24") == 0 &&
+            strcmp(packr_generation_name(PACKR_GENERATION_V0_5), "0.5") == 0 &&
+            strcmp(packr_generation_name(99), "unknown") == 0,
+        "generation names");
   packr_error_free(err);
   err = NULL;
   n = 0;

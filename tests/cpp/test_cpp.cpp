@@ -667,7 +667,7 @@ TEST(map_build_find_iterate) {
       .insert(packr::value::string("or"), packr::value::s64(1));
   std::string msg = CHECK_THROWS_CODE(m.insert(packr::value::string("be"), packr::value::s64(7)),
                                       PACKR_RESULT_INVALID_ARGUMENT);
-  CHECK(contains(msg, "already has key"));
+  CHECK(contains(msg, "already has the key"));
   CHECK(contains(msg, "be"));
   CHECK_EQ(m.entries().size(), 3u);
   CHECK_EQ(m.size(), 6u);  // children: keys and values interleaved

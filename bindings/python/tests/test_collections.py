@@ -45,7 +45,7 @@ def test_map_build_find_iterate():
     m.insert(S("be"), Value.s64(20))
     m.insert(S("or"), Value.s64(1))
     dup = S("be")
-    with pytest.raises(packr.InvalidArgumentError, match='already has key .*"be"') as ei:
+    with pytest.raises(packr.InvalidArgumentError, match='already has the key "be"') as ei:
         m.insert(dup, Value.s64(7))
     assert ei.value.code == packr.Result.INVALID_ARGUMENT
     with pytest.raises(packr.InvalidArgumentError, match="moved"):
@@ -85,7 +85,7 @@ def test_map_build_find_iterate():
     m2 = Value.map(Type.s64(), "bool", [(Value.s64(3), Value.bool(True)), (Value.s64(-1), Value.bool(False))])
     assert str(m2) == "map<s64, bool>{-1: false, 3: true}"
     assert Value.map("s64", "bool", m2) == m2  # another map's entries (views) are copied
-    with pytest.raises(packr.InvalidArgumentError, match="already has key"):
+    with pytest.raises(packr.InvalidArgumentError, match="already has the key"):
         Value.map("s64", "bool", [(Value.s64(3), Value.bool(True)), (Value.s64(3), Value.bool(False))])
     t = Type.map("string", Type.set("u8"))
     assert t.kind is Kind.MAP and str(t) == "map<string, set<u8>>" and t == Type("map<string, set<u8>>")
