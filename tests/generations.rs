@@ -326,3 +326,38 @@ fn generation_of(c: &Composition, pkg: &str) -> Generation {
         .unwrap()
         .generation
 }
+
+#[test]
+fn a_wiring_cycle_across_generations_ends_with_a_bounded_error() {
+    // adder (0.5.4) -> cur_adder (0.24.1) -> adder -> ... never ends on its own.
+    let mut b = Builder::new();
+    b.add_package("old", &guest("adder")).unwrap();
+    b.add_package("new", &guest("cur_adder")).unwrap();
+    b.add_package("doubler", &guest("doubler")).unwrap();
+    b.wire("old", "math", "double", "new", "process");
+    b.wire("new", "math", "double", "old", "process");
+    b.wire("new", "calc", "scale", "doubler", "double");
+    b.wire("new", "ops", "square", "doubler", "double");
+    b.set_timeout_ms(5_000);
+    let c = b.build().unwrap();
+    let e = call(&c, "old", "process", "1").unwrap_err();
+    assert!(
+        matches!(e.kind, ErrorKind::Trap | ErrorKind::Limit),
+        "{:?}: {}",
+        e.kind,
+        e.message
+    );
+    assert!(e.message.starts_with("old.process: "), "{}", e.message);
+    assert!(
+        e.message.len() < 4096,
+        "bounded message: {} bytes",
+        e.message.len()
+    );
+    // Both generations recover.
+    let mut b = Builder::new();
+    b.add_package("old", &guest("adder")).unwrap();
+    b.add_package("new", &guest("cur_doubler")).unwrap();
+    b.wire("old", "math", "double", "new", "double");
+    let c = b.build().unwrap();
+    assert_eq!(call(&c, "old", "process", "20").unwrap(), "41");
+}
