@@ -777,7 +777,10 @@ impl Composition {
         store.data_mut().deadline = None;
         match r {
             Ok(out) => {
-                if !cleanup_failed && store.data().parked.is_empty() {
+                if !store.data().parked.is_empty() {
+                    // A task finished with answers still outstanding: nobody takes them now.
+                    abandon_parked(store.data_mut());
+                } else if !cleanup_failed {
                     sh.checkin(store);
                 }
                 Ok(out)
