@@ -9,6 +9,7 @@ mod engine;
 mod error;
 mod generation;
 mod host;
+pub mod metadata;
 
 pub use builder::Builder;
 pub use composition::{CallLimits, Composition};
