@@ -1023,8 +1023,9 @@ const char *packr_result_name(uint32_t code);
  *
  * `kind` is a `packr_signature_kind` (`PACKR_SIGNATURE_KIND_IMPORT` or
  * `PACKR_SIGNATURE_KIND_EXPORT`). `interface` (NUL-terminated UTF-8, borrowed) is the import
- * module for an import and `""` for a plain export; NULL means any interface (the first
- * function named `name` of that kind). `package` and `name` are NUL-terminated UTF-8,
+ * module for an import and `""` for a plain export; NULL means any interface: the first
+ * function of that kind named `name`, or whose `interface.name` is `name` (the wasm export
+ * name of a function declared in an interface, such as `store.put`). `package` and `name` are NUL-terminated UTF-8,
  * borrowed; neither may be NULL.
  *
  * On success `*text_out` is a new `packr_bytes` holding UTF-8 text (NUL-terminated as every

@@ -39,14 +39,6 @@ fn load(c: *const packr_composition, package: *const c_char) -> Result<Metadata,
     })
 }
 
-fn qualified(s: &FuncSig) -> String {
-    if s.interface.is_empty() {
-        s.name.clone()
-    } else {
-        format!("{}.{}", s.interface, s.name)
-    }
-}
-
 /// The declared signature of one function of package `package`, as text: for example
 /// `func(n: s64) -> s64`, `func(s: string)` (no result), `func(m: map<string, s64>) -> s64`,
 /// `func(p: record pair{first: s64, second: string}) -> s64`,
@@ -58,8 +50,9 @@ fn qualified(s: &FuncSig) -> String {
 ///
 /// `kind` is a `packr_signature_kind` (`PACKR_SIGNATURE_KIND_IMPORT` or
 /// `PACKR_SIGNATURE_KIND_EXPORT`). `interface` (NUL-terminated UTF-8, borrowed) is the import
-/// module for an import and `""` for a plain export; NULL means any interface (the first
-/// function named `name` of that kind). `package` and `name` are NUL-terminated UTF-8,
+/// module for an import and `""` for a plain export; NULL means any interface: the first
+/// function of that kind named `name`, or whose `interface.name` is `name` (the wasm export
+/// name of a function declared in an interface, such as `store.put`). `package` and `name` are NUL-terminated UTF-8,
 /// borrowed; neither may be NULL.
 ///
 /// On success `*text_out` is a new `packr_bytes` holding UTF-8 text (NUL-terminated as every
@@ -102,12 +95,13 @@ pub unsafe extern "C" fn packr_composition_signature(
         arg_out(text_out, "text_out")?;
         let m = load(c, package)?;
         let sigs = if import { &m.imports } else { &m.exports };
-        let found = sigs
-            .iter()
-            .find(|s| s.name == n && iface.is_none_or(|i| s.interface == i));
+        let found = sigs.iter().find(|s| match iface {
+            Some(i) => s.interface == i && s.name == n,
+            None => s.name == n || s.qualified() == n,
+        });
         let Some(sig) = found else {
             let what = if import { "import" } else { "export" };
-            let listed: Vec<String> = sigs.iter().map(qualified).collect();
+            let listed: Vec<String> = sigs.iter().map(FuncSig::qualified).collect();
             let wanted = match iface {
                 Some(i) if !i.is_empty() => format!("{i}.{n}"),
                 _ => n.to_string(),

@@ -439,11 +439,7 @@ fn check_wire_types(comp: &Composition, wires: &[Wire]) -> Result<()> {
             .find(|e| e.interface == w.module)
             .or_else(|| candidates.iter().find(|e| e.interface.is_empty()))
             .unwrap_or(&candidates[0]);
-        let qualified = if exp.interface.is_empty() {
-            exp.name.clone()
-        } else {
-            format!("{}.{}", exp.interface, exp.name)
-        };
+        let qualified = exp.qualified();
         return Err(Error::link(format!(
             "wire {}:{}.{} -> {}.{}: signature mismatch: package {} imports {}.{} as {}, but package {} exports {} as {} (use packr_builder_wire_unchecked to wire it anyway)",
             w.target,

@@ -346,9 +346,13 @@ impl Metadata {
             .find(|s| s.interface == interface && s.name == name)
     }
 
-    /// The exports named `name`, in any interface.
-    pub fn exports_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a FuncSig> {
-        self.exports.iter().filter(move |s| s.name == name)
+    /// The exports that the wasm export `export` may be: those named `export` in any
+    /// interface, and those whose [`qualified`](FuncSig::qualified) name is `export` (packr-guest
+    /// exports a function declared in interface `store` as `store.put`).
+    pub fn exports_named<'a>(&'a self, export: &'a str) -> impl Iterator<Item = &'a FuncSig> {
+        self.exports
+            .iter()
+            .filter(move |s| s.name == export || s.qualified() == export)
     }
 
     /// Upstream's interface hashes of the imports (or exports), recomputed from the signatures:
@@ -497,6 +501,15 @@ pub fn hash_interface(name: &str, funcs: &[&FuncSig]) -> Hash {
 }
 
 impl FuncSig {
+    /// `interface.name`, or just `name` when the interface is `""`.
+    pub fn qualified(&self) -> String {
+        if self.interface.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}.{}", self.interface, self.name)
+        }
+    }
+
     /// packr-abi's hash of this function's type.
     pub fn hash(&self) -> Hash {
         let ps: Vec<&TypeDesc> = self.params.iter().map(|p| &p.1).collect();
