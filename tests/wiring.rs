@@ -261,7 +261,7 @@ fn embedded_hashes_of_every_guest_are_recomputed() {
             "{name} exports"
         );
         for s in m.imports.iter().chain(&m.exports) {
-            eprintln!("{name}: {}.{}: {}", s.interface, s.name, s.to_text());
+            assert!(s.to_text().starts_with("func("), "{name}");
         }
         checked += 1;
     }
@@ -568,5 +568,42 @@ fn signature_text_of_the_0_24_additions() {
     assert!(!f(rec("a", "x")).matches(&f(rec("a", "y"))));
     assert!(f(TypeDesc::List(b(TypeDesc::Value))).matches(&f(TypeDesc::List(b(prim("u8"))))));
     assert!(!f(TypeDesc::List(b(prim("s8")))).matches(&f(TypeDesc::List(b(prim("u8"))))));
-    let _ = metadata::MAX_TYPE_DEPTH;
+}
+
+fn metadata_with_param_type(ty: &str) -> Result<Metadata, String> {
+    let text = format!(
+        r#"package-metadata{{imports: list<record<"">>[], exports: [function-sig{{interface: "", name: "f", params: [param-sig{{name: "x", type: {ty}}}], results: list<variant<"">>[]}}]}}"#
+    );
+    Metadata::parse(&encode(&parse(&text).unwrap()).unwrap())
+}
+
+#[test]
+fn hostile_metadata_is_refused_with_a_path() {
+    let nest = |n: usize| {
+        format!(
+            "{}type-desc::s64#8{}",
+            "type-desc::list#14(".repeat(n),
+            ")".repeat(n)
+        )
+    };
+    let ok = metadata_with_param_type(&nest(metadata::MAX_TYPE_DEPTH - 1)).unwrap();
+    assert!(ok.exports[0].to_text().starts_with("func(x: list<list<"));
+    let e = metadata_with_param_type(&nest(metadata::MAX_TYPE_DEPTH)).unwrap_err();
+    assert!(e.contains("nested deeper than"), "{e}");
+    assert!(e.starts_with("exports[0].params[0].type"), "{e}");
+    let e = metadata_with_param_type("type-desc::what#99").unwrap_err();
+    assert!(e.contains("unknown type-desc tag 99"), "{e}");
+    let e = metadata_with_param_type("7s64").unwrap_err();
+    assert!(e.contains("expected a type-desc variant"), "{e}");
+    let e = metadata_with_param_type("type-desc::list#14").unwrap_err();
+    assert!(e.contains("lacks its payload"), "{e}");
+    // Names that are not identifiers are quoted in the text.
+    let m = metadata_with_param_type(
+        r#"type-desc::record#17(record-desc{name: "a b", fields: [field-desc{name: "t\tab", type: type-desc::value#20}]})"#,
+    )
+    .unwrap();
+    assert_eq!(
+        m.exports[0].to_text(),
+        r#"func(x: record "a b"{"t\tab": value})"#
+    );
 }
