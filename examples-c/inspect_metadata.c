@@ -93,10 +93,13 @@ int main(int argc, char **argv) {
   packr_builder *b = packr_builder_new();
   for (size_t i = 0; i < 3; i++)
     check(packr_builder_add_package_file(b, names[i], guest_path(dir, names[i]), &err), err, "add");
-  /* Metadata does not need the imports satisfied at run time, but build does: stub them. */
+  /* Metadata does not need the imports satisfied at run time, but build does: stub them.
+     host.log (no result) and log_twice (-> u32) differ in their declared signatures, which
+     typed wiring would refuse; these stubs are never called, so skip the check for that one. */
   check(packr_builder_wire(b, "adder", "math", "double", "adder", "process", &err), err, "wire");
   check(packr_builder_wire(b, "greeter", "host", "greet", "greeter", "hello", &err), err, "wire");
-  check(packr_builder_wire(b, "greeter", "host", "log", "greeter", "log_twice", &err), err, "wire");
+  check(packr_builder_wire_unchecked(b, "greeter", "host", "log", "greeter", "log_twice", &err), err,
+        "wire");
   packr_composition *c = NULL;
   check(packr_builder_build(b, &c, &err), err, "build");
 

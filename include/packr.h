@@ -298,6 +298,31 @@ typedef uint32_t packr_kind;
 #endif // __cplusplus
 
 /**
+ * Which side of a package `packr_composition_signature` looks at.
+ */
+enum packr_signature_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A function the package imports (its interface is the wasm import module).
+   */
+  PACKR_SIGNATURE_KIND_IMPORT = 1,
+  /**
+   * A function the package exports (its interface is `""` unless the package declared one).
+   */
+  PACKR_SIGNATURE_KIND_EXPORT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum packr_signature_kind packr_signature_kind;
+#else
+typedef uint32_t packr_signature_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Collects packages, wires, host functions and limits; `packr_builder_build` turns it into a
  * `packr_composition` (and consumes it).
  *
@@ -306,8 +331,8 @@ typedef uint32_t packr_kind;
  *
  * Methods: `packr_builder_new`, `packr_builder_add_package`, `packr_builder_add_package_file`,
  * `packr_builder_add_package_precompiled`, `packr_builder_add_package_precompiled_file`,
- * `packr_builder_wire`, `packr_builder_add_host_function`, `packr_builder_set_fuel`,
- * `packr_builder_set_timeout_ms`, `packr_builder_set_memory_limit`,
+ * `packr_builder_wire`, `packr_builder_wire_unchecked`, `packr_builder_add_host_function`,
+ * `packr_builder_set_fuel`, `packr_builder_set_timeout_ms`, `packr_builder_set_memory_limit`,
  * `packr_builder_set_value_limits`, `packr_builder_build`, `packr_builder_free`.
  */
 typedef struct packr_builder packr_builder;
@@ -567,6 +592,17 @@ packr_result packr_builder_add_package_precompiled_file(struct packr_builder *b,
  * import, or an import wired twice. A wire takes precedence over a host function of the same
  * name for that target. Wiring cycles (A calls B calls A) are allowed; runaway recursion ends
  * in a stack-overflow trap. NULL arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+ *
+ * Typed wiring: when both packages carry `__pack_types` metadata, and the target's metadata
+ * describes the import (interface `import_module`, function `import_name`) and the source's
+ * describes an export named `source_export`, `packr_builder_build` checks that the two declared
+ * signatures match: the same number of parameters and results, with types that are
+ * structurally equal the way packr hashes them (parameter names and record/variant type names
+ * do not matter; field names, case names and payloads do), where `value` and a generic type
+ * parameter match any type. A mismatch fails the build with `PACKR_RESULT_LINK`, naming both
+ * packages, both functions and both signatures. A package without metadata, or metadata that
+ * does not describe the import or the export, is wired unchecked. To skip the check for one
+ * wire, use `packr_builder_wire_unchecked`. Threading: exclusive access to `b`.
  */
 PACKR_MUST_USE
 packr_result packr_builder_wire(struct packr_builder *b,
@@ -576,6 +612,25 @@ packr_result packr_builder_wire(struct packr_builder *b,
                                 const char *source,
                                 const char *source_export,
                                 struct packr_error **error_out);
+
+/**
+ * Exactly `packr_builder_wire`, without the typed-wiring check: `packr_builder_build` does not
+ * compare the two packages' declared signatures for this wire (nor read their metadata for
+ * it). Every other check (names exist, each import wired once) still applies. Use it when a
+ * package's metadata is known to be wrong or unreadable, or to connect functions whose
+ * declared types differ but whose values are compatible in practice; a value the export
+ * cannot handle then fails at call time (usually `PACKR_RESULT_GUEST`). Same parameters,
+ * ownership and threading rules as `packr_builder_wire`; NULL arguments or bad UTF-8:
+ * `PACKR_RESULT_INVALID_ARGUMENT`.
+ */
+PACKR_MUST_USE
+packr_result packr_builder_wire_unchecked(struct packr_builder *b,
+                                          const char *target,
+                                          const char *import_module,
+                                          const char *import_name,
+                                          const char *source,
+                                          const char *source_export,
+                                          struct packr_error **error_out);
 
 /**
  * Registers a host function that every package importing `module`.`name` (and not wired
@@ -650,7 +705,10 @@ packr_result packr_builder_set_value_limits(struct packr_builder *b,
  * composition; free it with `packr_composition_free`. Failures: `PACKR_RESULT_LINK` for
  * duplicate package names, wires naming an unknown package, export or import, imports that
  * nothing provides, imports or exports with a non-packr signature, a package without an
- * exported `memory`; `PACKR_RESULT_TRAP` or `PACKR_RESULT_LIMIT` when instantiation itself
+ * exported `memory`, a wire whose two sides declare signatures that do not match (see
+ * `packr_builder_wire`), and type metadata of a package on a checked wire that cannot be read
+ * or does not decode (the message names the package; `packr_builder_wire_unchecked` skips
+ * the check); `PACKR_RESULT_TRAP` or `PACKR_RESULT_LIMIT` when instantiation itself
  * fails; `PACKR_RESULT_COMPILE` when a precompiled package has no code for the composition's
  * configuration (fuel limit or not). The message names the culprit. Threading: exclusive access to `b`.
  */
@@ -1116,6 +1174,72 @@ packr_result packr_package_precompile_file(const char *wasm_path,
  * Ownership: the string is static; never free it. Any thread may call this.
  */
 const char *packr_result_name(uint32_t code);
+
+/**
+ * The declared signature of one function of package `package`, as text: for example
+ * `func(n: s64) -> s64`, `func(s: string)` (no result), `func(m: map<string, s64>) -> s64`,
+ * `func(p: record pair{first: s64, second: string}) -> s64`,
+ * `func(e: variant expr{sym(string), num(s64)}) -> result<s64, string>`, `func(v: s) -> s`
+ * (a generic type parameter by its name). Types use the type text of `packr_type_to_text`
+ * where it has one; records and variants are written with their type name and structure;
+ * `value` is the dynamic type; a self-reference is written `value`, as the package's metadata
+ * says. docs/generations.md ("Typed wiring") has the full form.
+ *
+ * `kind` is a `packr_signature_kind` (`PACKR_SIGNATURE_KIND_IMPORT` or
+ * `PACKR_SIGNATURE_KIND_EXPORT`). `interface` (NUL-terminated UTF-8, borrowed) is the import
+ * module for an import and `""` for a plain export; NULL means any interface: the first
+ * function of that kind named `name`, or whose `interface.name` is `name` (the wasm export
+ * name of a function declared in an interface, such as `store.put`). `package` and `name` are NUL-terminated UTF-8,
+ * borrowed; neither may be NULL.
+ *
+ * On success `*text_out` is a new `packr_bytes` holding UTF-8 text (NUL-terminated as every
+ * `packr_bytes`; free it with `packr_bytes_free`). Failures: `PACKR_RESULT_NOT_FOUND` for an
+ * unknown package, a package without metadata, or a function the metadata does not describe
+ * (the message lists what it describes); `PACKR_RESULT_DECODE` when the metadata does not
+ * decode (the message names the package and the part); the codes of
+ * `packr_composition_types` when reading the metadata fails; `PACKR_RESULT_INVALID_ARGUMENT`
+ * for NULL `c`, `package`, `name` or `text_out`, bad UTF-8, or an unknown `kind`. Works for
+ * packr-guest 0.5.4 (CGRF v2 metadata) and 0.24 (v3, including `map`, `set`, `ref` and
+ * `type-params`) packages alike. The metadata is read once per composition and cached.
+ * Threading: any thread, concurrently.
+ */
+PACKR_MUST_USE
+packr_result packr_composition_signature(const struct packr_composition *c,
+                                         const char *package,
+                                         uint32_t kind,
+                                         const char *interface,
+                                         const char *name,
+                                         struct packr_bytes **text_out,
+                                         struct packr_error **error_out);
+
+/**
+ * Every signature in package `package`'s metadata, as UTF-8 text with one line per item,
+ * four columns separated by a tab, each line ending in `\n`:
+ *
+ * ```text
+ * import<TAB>INTERFACE<TAB>NAME<TAB>SIGNATURE
+ * export<TAB>INTERFACE<TAB>NAME<TAB>SIGNATURE
+ * type-param<TAB><TAB>NAME<TAB>CONSTRAINT
+ * ```
+ *
+ * Imports come first, then exports, each in the metadata's order, then the interface type
+ * parameters of a packr-guest 0.24 package (`type s: serializable`; an empty CONSTRAINT means
+ * none). SIGNATURE is what `packr_composition_signature` returns. INTERFACE is empty for
+ * plain exports. In the INTERFACE, NAME and CONSTRAINT columns a backslash, tab, newline or
+ * other control character is escaped (`\\`, `\t`, `\n`, `\u{1b}`), so a line always has
+ * exactly four columns.
+ *
+ * `package` is NUL-terminated UTF-8, borrowed. On success `*text_out` is a new `packr_bytes`
+ * (free it with `packr_bytes_free`); a package whose metadata describes nothing gives an
+ * empty text. Failures: as `packr_composition_signature` (`PACKR_RESULT_NOT_FOUND` for an
+ * unknown package or one without metadata, `PACKR_RESULT_DECODE` for metadata that does not
+ * decode). Threading: any thread, concurrently.
+ */
+PACKR_MUST_USE
+packr_result packr_composition_signatures(const struct packr_composition *c,
+                                          const char *package,
+                                          struct packr_bytes **text_out,
+                                          struct packr_error **error_out);
 
 /**
  * The name of a kind as a static NUL-terminated string, as the text form spells it (`"s64"`,

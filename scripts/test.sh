@@ -26,6 +26,7 @@ step "C and C++ tests: values" make -s -C tests/c test
 step "C and C++ tests: runtime (guests, wiring, host functions, limits)" make -s -C tests/c runtime
 step "C tests: packr-guest 0.5.4 and 0.24.1 packages side by side" make -s -C tests/c generations
 step "C tests: deferred host answers, async packages, packr_call (also under TSan)" make -s -C tests/c async async-tsan
+step "C tests: typed wiring and text signatures (also under ASan + UBSan)" make -s -C tests/c wiring wiring-asan
 step "C tests: C packages (guest/) next to Rust ones, and composed with them" make -s -C tests/c cguest
 step "C and C++ tests: precompiled packages" make -s -C tests/c precompiled
 step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan runtime-asan precompiled-asan stress-asan generations-asan async-asan

@@ -19,8 +19,8 @@ use std::sync::Arc;
 ///
 /// Methods: `packr_builder_new`, `packr_builder_add_package`, `packr_builder_add_package_file`,
 /// `packr_builder_add_package_precompiled`, `packr_builder_add_package_precompiled_file`,
-/// `packr_builder_wire`, `packr_builder_add_host_function`, `packr_builder_set_fuel`,
-/// `packr_builder_set_timeout_ms`, `packr_builder_set_memory_limit`,
+/// `packr_builder_wire`, `packr_builder_wire_unchecked`, `packr_builder_add_host_function`,
+/// `packr_builder_set_fuel`, `packr_builder_set_timeout_ms`, `packr_builder_set_memory_limit`,
 /// `packr_builder_set_value_limits`, `packr_builder_build`, `packr_builder_free`.
 pub struct packr_builder {
     _private: [u8; 0],
@@ -164,6 +164,17 @@ pub unsafe extern "C" fn packr_builder_add_package_precompiled_file(
 /// import, or an import wired twice. A wire takes precedence over a host function of the same
 /// name for that target. Wiring cycles (A calls B calls A) are allowed; runaway recursion ends
 /// in a stack-overflow trap. NULL arguments or bad UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+///
+/// Typed wiring: when both packages carry `__pack_types` metadata, and the target's metadata
+/// describes the import (interface `import_module`, function `import_name`) and the source's
+/// describes an export named `source_export`, `packr_builder_build` checks that the two declared
+/// signatures match: the same number of parameters and results, with types that are
+/// structurally equal the way packr hashes them (parameter names and record/variant type names
+/// do not matter; field names, case names and payloads do), where `value` and a generic type
+/// parameter match any type. A mismatch fails the build with `PACKR_RESULT_LINK`, naming both
+/// packages, both functions and both signatures. A package without metadata, or metadata that
+/// does not describe the import or the export, is wired unchecked. To skip the check for one
+/// wire, use `packr_builder_wire_unchecked`. Threading: exclusive access to `b`.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn packr_builder_wire(
@@ -183,6 +194,37 @@ pub unsafe extern "C" fn packr_builder_wire(
         let s = arg_str(source, "source")?;
         let e = arg_str(source_export, "source_export")?;
         b.wire(t, m, n, s, e);
+        Ok(())
+    })
+}
+
+/// Exactly `packr_builder_wire`, without the typed-wiring check: `packr_builder_build` does not
+/// compare the two packages' declared signatures for this wire (nor read their metadata for
+/// it). Every other check (names exist, each import wired once) still applies. Use it when a
+/// package's metadata is known to be wrong or unreadable, or to connect functions whose
+/// declared types differ but whose values are compatible in practice; a value the export
+/// cannot handle then fails at call time (usually `PACKR_RESULT_GUEST`). Same parameters,
+/// ownership and threading rules as `packr_builder_wire`; NULL arguments or bad UTF-8:
+/// `PACKR_RESULT_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_builder_wire_unchecked(
+    b: *mut packr_builder,
+    target: *const c_char,
+    import_module: *const c_char,
+    import_name: *const c_char,
+    source: *const c_char,
+    source_export: *const c_char,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        let b = cast_mut(b, "b")?;
+        let t = arg_str(target, "target")?;
+        let m = arg_str(import_module, "import_module")?;
+        let n = arg_str(import_name, "import_name")?;
+        let s = arg_str(source, "source")?;
+        let e = arg_str(source_export, "source_export")?;
+        b.wire_unchecked(t, m, n, s, e);
         Ok(())
     })
 }
@@ -296,7 +338,10 @@ pub unsafe extern "C" fn packr_builder_set_value_limits(
 /// composition; free it with `packr_composition_free`. Failures: `PACKR_RESULT_LINK` for
 /// duplicate package names, wires naming an unknown package, export or import, imports that
 /// nothing provides, imports or exports with a non-packr signature, a package without an
-/// exported `memory`; `PACKR_RESULT_TRAP` or `PACKR_RESULT_LIMIT` when instantiation itself
+/// exported `memory`, a wire whose two sides declare signatures that do not match (see
+/// `packr_builder_wire`), and type metadata of a package on a checked wire that cannot be read
+/// or does not decode (the message names the package; `packr_builder_wire_unchecked` skips
+/// the check); `PACKR_RESULT_TRAP` or `PACKR_RESULT_LIMIT` when instantiation itself
 /// fails; `PACKR_RESULT_COMPILE` when a precompiled package has no code for the composition's
 /// configuration (fuel limit or not). The message names the culprit. Threading: exclusive access to `b`.
 #[unsafe(no_mangle)]

@@ -7,6 +7,7 @@ use super::engine::{EngineKey, ModuleRef, TickerGuard, engine, root_cause};
 use super::error::{Error, ErrorKind, Result};
 use super::generation::{self, Detection, Generation};
 use super::host::HostFn;
+use super::metadata::{FuncSig, Metadata};
 use crate::value::Limits;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
@@ -19,6 +20,8 @@ struct Wire {
     name: String,
     source: String,
     export: String,
+    /// Compare the two sides' declared signatures at build (see [`Builder::wire`]).
+    checked: bool,
 }
 
 /// Collects everything a composition needs. Not thread-safe (one owner at a time).
@@ -82,13 +85,42 @@ impl Builder {
     }
 
     /// When `target` calls its import `module.name`, run `source`'s export `export`.
+    ///
+    /// Typed wiring: when both packages carry `__pack_types` metadata that describes the
+    /// import and the export, [`build`](Builder::build) fails with `Link` unless the two
+    /// declared signatures match ([`FuncSig::matches`](super::metadata::FuncSig::matches)).
     pub fn wire(&mut self, target: &str, module: &str, name: &str, source: &str, export: &str) {
+        self.push_wire(target, module, name, source, export, true);
+    }
+
+    /// Like [`wire`](Builder::wire), without comparing the declared signatures.
+    pub fn wire_unchecked(
+        &mut self,
+        target: &str,
+        module: &str,
+        name: &str,
+        source: &str,
+        export: &str,
+    ) {
+        self.push_wire(target, module, name, source, export, false);
+    }
+
+    fn push_wire(
+        &mut self,
+        target: &str,
+        module: &str,
+        name: &str,
+        source: &str,
+        export: &str,
+        checked: bool,
+    ) {
         self.wires.push(Wire {
             target: target.into(),
             module: module.into(),
             name: name.into(),
             source: source.into(),
             export: export.into(),
+            checked,
         });
     }
 
@@ -373,8 +405,80 @@ impl Builder {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(first);
-        Ok(Composition { shared })
+        let comp = Composition { shared };
+        check_wire_types(&comp, &self.wires)?;
+        Ok(comp)
     }
+}
+
+/// Typed wiring: every checked wire whose two packages both carry metadata describing the
+/// import and the export must connect matching signatures. Metadata that cannot be read or
+/// does not decode fails the build (`Link`, naming the package), since the check it asks for
+/// cannot be made; such a wire can still be made with `wire_unchecked`.
+fn check_wire_types(comp: &Composition, wires: &[Wire]) -> Result<()> {
+    let mut cache: HashMap<usize, Option<Metadata>> = HashMap::new();
+    let mut metadata = |pkg: usize, name: &str| -> Result<Option<Metadata>> {
+        if let Some(m) = cache.get(&pkg) {
+            return Ok(m.clone());
+        }
+        let m = match comp.types(pkg) {
+            Ok(None) => None,
+            Ok(Some(bytes)) => Some(Metadata::parse(&bytes).map_err(|e| {
+                Error::link(format!(
+                    "package {name}: its type metadata (__pack_types) does not decode, so its wires cannot be type-checked: {e} (use packr_builder_wire_unchecked to wire it anyway)"
+                ))
+            })?),
+            Err(e) => {
+                return Err(Error::link(format!(
+                    "package {name}: reading its type metadata to type-check its wires failed: {} (use packr_builder_wire_unchecked to wire it anyway)",
+                    e.message
+                )));
+            }
+        };
+        cache.insert(pkg, m.clone());
+        Ok(m)
+    };
+    for w in wires.iter().filter(|w| w.checked) {
+        let (Some(t), Some(s)) = (
+            comp.resolve_package(&w.target),
+            comp.resolve_package(&w.source),
+        ) else {
+            continue;
+        };
+        let (Some(tm), Some(sm)) = (metadata(t, &w.target)?, metadata(s, &w.source)?) else {
+            continue;
+        };
+        let Some(imp) = tm.import(&w.module, &w.name) else {
+            continue;
+        };
+        let candidates: Vec<&FuncSig> = sm.exports_named(&w.export).collect();
+        if candidates.is_empty() || candidates.iter().any(|e| imp.matches(e)) {
+            continue;
+        }
+        // Several exports of that name in different interfaces: show the likeliest.
+        let exp = candidates
+            .iter()
+            .find(|e| e.interface == w.module)
+            .or_else(|| candidates.iter().find(|e| e.interface.is_empty()))
+            .unwrap_or(&candidates[0]);
+        let qualified = exp.qualified();
+        return Err(Error::link(format!(
+            "wire {}:{}.{} -> {}.{}: signature mismatch: package {} imports {}.{} as {}, but package {} exports {} as {} (use packr_builder_wire_unchecked to wire it anyway)",
+            w.target,
+            w.module,
+            w.name,
+            w.source,
+            w.export,
+            w.target,
+            w.module,
+            w.name,
+            imp.to_text(),
+            w.source,
+            qualified,
+            exp.to_text()
+        )));
+    }
+    Ok(())
 }
 
 /// A current-generation package must export what its SDK's hosts rely on.

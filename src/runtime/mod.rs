@@ -11,6 +11,7 @@ mod generation;
 mod host;
 mod parking;
 mod pending;
+pub mod metadata;
 
 pub use builder::Builder;
 pub use composition::{CallLimits, Composition};
