@@ -387,9 +387,11 @@ typedef struct packr_completion packr_completion;
  * re-instantiates every package of the composition; their in-memory state is lost, and the
  * error message says so. Guest errors (status -1) do not discard anything.
  *
- * Methods: `packr_composition_call`, `packr_composition_func`, `packr_composition_types`,
+ * Methods: `packr_composition_call`, `packr_composition_call_start`, `packr_composition_func`,
+ * `packr_composition_types`, `packr_composition_signature`, `packr_composition_signatures`,
  * `packr_composition_package_count`, `packr_composition_package_name`,
- * `packr_composition_interrupt`, `packr_composition_free`.
+ * `packr_composition_package_generation`, `packr_composition_interrupt`,
+ * `packr_composition_free`.
  */
 typedef struct packr_composition packr_composition;
 
@@ -1032,7 +1034,10 @@ void packr_func_free(struct packr_func *f);
 
 /**
  * The embedded type metadata of a package: the CGRF bytes its `__pack_types` export returns
- * (a `package-metadata` record; decode it with `packr_value_decode`).
+ * (a `package-metadata` record; decode it with `packr_value_decode`): CGRF v2 for packr-guest
+ * 0.5.4 packages, v3 for 0.24 ones, whose metadata may also hold `type-params`, `ref`, `map`
+ * and `set` type descriptors (docs/generations.md). `packr_composition_signatures` prints it
+ * as text.
  *
  * On success `*metadata_out` is a new `packr_bytes`. A package without `__pack_types`, or an
  * unknown package: `PACKR_RESULT_NOT_FOUND`. The metadata is read once and cached. Any thread.
