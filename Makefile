@@ -4,8 +4,14 @@
 #   make install PREFIX=/usr/local [DESTDIR=...] [LIBDIR=...] [INCLUDEDIR=...]
 #                                lib/libpackr.so.X.Y.Z (+ .so.0.Y SONAME and .so links), lib/libpackr.a,
 #                                include/packr.h + packr.hpp, lib/pkgconfig/packr.pc,
-#                                lib/cmake/packr/packrConfig.cmake + packrConfigVersion.cmake
-#   make install-strip ...       the same, with debug info stripped from the libraries (75 MB -> 12 MB .so)
+#                                lib/cmake/packr/packrConfig.cmake + packrConfigVersion.cmake.
+#                                The libraries are stripped (.so: --strip-unneeded, 76 MB -> 12 MB;
+#                                .a: --strip-debug); the .so carries a .gnu_debuglink to
+#                                libpackr.so.X.Y.Z.debug, which install-debug installs.
+#   make install-debug ...       install, plus the separate debug info (line tables and symbols) in
+#                                $(DEBUGDIR) (default lib/.debug, where gdb, perf and
+#                                eu-stack look for a debuglink's file)
+#   make install-strip ...       the same as install (kept for scripts written when install did not strip)
 #   make uninstall PREFIX=...    removes exactly those files
 #   make test-cpp                C++ wrapper tests (include/packr.hpp) against target/release/libpackr.so
 #   make test-cpp-asan           the same under ASan + UBSan, with leak detection
@@ -24,9 +30,11 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CMAKEDIR ?= $(LIBDIR)/cmake/packr
+DEBUGDIR ?= $(LIBDIR)/.debug
 DESTDIR ?=
 INSTALL ?= install
 STRIP ?= strip
+OBJCOPY ?= objcopy
 
 ifeq ($(origin CC),default)
 CC = cc
@@ -93,7 +101,7 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 LINK_SO = -L$(abspath $(RELEASE)) -Wl,-rpath,$(abspath $(RELEASE)) -lpackr -pthread
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-.PHONY: all build install install-strip uninstall test-cpp test-cpp-asan test-install docs native-static-libs guests \
+.PHONY: all build install install-strip install-debug uninstall test-cpp test-cpp-asan test-install docs native-static-libs guests \
 	print-version clean-cpp
 .DELETE_ON_ERROR:
 
@@ -105,12 +113,22 @@ build:
 print-version:
 	@echo "version $(VERSION), SONAME $(SONAME), file $(REALNAME)"
 
+# The stripped library and its debug file are made from one snapshot of the build (STAGE), so the
+# debuglink's CRC matches even if target/release/libpackr.so is rebuilt meanwhile.
+STAGE := target/install-stage
+
 install: build
-	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(CMAKEDIR)
-	$(INSTALL) -m 755 $(RELEASE)/libpackr.so $(DESTDIR)$(LIBDIR)/$(REALNAME)
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(CMAKEDIR) $(STAGE)
+	cp $(RELEASE)/libpackr.so $(STAGE)/$(REALNAME).full
+	$(OBJCOPY) --only-keep-debug $(STAGE)/$(REALNAME).full $(STAGE)/$(REALNAME).debug
+	$(STRIP) --strip-unneeded -o $(STAGE)/$(REALNAME) $(STAGE)/$(REALNAME).full
+	cd $(STAGE) && $(OBJCOPY) --add-gnu-debuglink=$(REALNAME).debug $(REALNAME)
+	rm -f $(STAGE)/$(REALNAME).full
+	$(INSTALL) -m 755 $(STAGE)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(REALNAME)
 	ln -sfn $(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libpackr.so
 	$(INSTALL) -m 644 $(RELEASE)/libpackr.a $(DESTDIR)$(LIBDIR)/libpackr.a
+	$(STRIP) --strip-debug $(DESTDIR)$(LIBDIR)/libpackr.a
 	$(INSTALL) -m 644 include/packr.h include/packr.hpp $(DESTDIR)$(INCLUDEDIR)/
 	$(SUBST) packaging/packr.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/packr.pc
 	$(SUBST) packaging/packrConfig.cmake.in > $(DESTDIR)$(CMAKEDIR)/packrConfig.cmake
@@ -119,15 +137,17 @@ install: build
 		$(DESTDIR)$(CMAKEDIR)/packrConfigVersion.cmake
 
 install-strip: install
-	$(STRIP) --strip-unneeded $(DESTDIR)$(LIBDIR)/$(REALNAME)
-	$(STRIP) --strip-debug $(DESTDIR)$(LIBDIR)/libpackr.a
+
+install-debug: install
+	$(INSTALL) -d $(DESTDIR)$(DEBUGDIR)
+	$(INSTALL) -m 644 $(STAGE)/$(REALNAME).debug $(DESTDIR)$(DEBUGDIR)/$(REALNAME).debug
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libpackr.so \
 		$(DESTDIR)$(LIBDIR)/libpackr.a $(DESTDIR)$(INCLUDEDIR)/packr.h $(DESTDIR)$(INCLUDEDIR)/packr.hpp \
 		$(DESTDIR)$(PKGCONFIGDIR)/packr.pc $(DESTDIR)$(CMAKEDIR)/packrConfig.cmake \
-		$(DESTDIR)$(CMAKEDIR)/packrConfigVersion.cmake
-	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null || true
+		$(DESTDIR)$(CMAKEDIR)/packrConfigVersion.cmake $(DESTDIR)$(DEBUGDIR)/$(REALNAME).debug
+	-rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DEBUGDIR) 2>/dev/null || true
 
 # The exact list for this toolchain and dependency set. Rebuilds the crate once with an extra
 # rustc flag (and the next `make` rebuilds it back), so it is not part of install.

@@ -206,6 +206,25 @@ fn foreign_engine_code_is_rejected_before_wasmtime_sees_it() {
     let m = load_err(&a);
     assert!(m.contains("another CPU, target or wasmtime build"), "{m}");
 
+    // The fuel section's hash is checked when a fuel-limited composition first needs it.
+    let mut a = artifact("doubler");
+    let first = payload_start(&a) + 4;
+    let len0 = u64::from_le_bytes(a[first + 9..first + 17].try_into().unwrap()) as usize;
+    let second = first + 1 + 8 + 8 + len0;
+    assert_eq!(a[second], 1, "the second section is the fuel one");
+    a[second + 1] ^= 1;
+    reseal(&mut a);
+    let mut b = Builder::new();
+    b.add_package_precompiled("d", &a).unwrap();
+    b.set_fuel(1_000_000);
+    let e = b.build().err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Compile);
+    assert!(
+        e.message.contains("fuel-metered") && e.message.contains("another CPU"),
+        "{}",
+        e.message
+    );
+
     // Garbage code with a matching hash and checksum is caught by wasmtime's own checks.
     let mut a = artifact("doubler");
     let code = payload_start(&a) + 4 + 1 + 8 + 8;

@@ -95,9 +95,11 @@ pub unsafe extern "C" fn packr_builder_add_package_file(
 ///
 /// The artifact is checked now: its magic number, artifact format version, libpackr version
 /// (it must be this library's exact version), length, xxh3-128 checksum, and that its code was
-/// compiled for this machine's CPU features, target and wasmtime build. Anything wrong fails
-/// with `PACKR_RESULT_COMPILE` and a message naming the problem (not an artifact, another
-/// version, truncated, checksum mismatch, foreign engine); precompile the package again. The
+/// compiled for this machine's CPU features, target and wasmtime build (for the code of one
+/// configuration now, plain if present; for the other when `packr_builder_build` first needs
+/// it). Anything wrong fails with `PACKR_RESULT_COMPILE` and a message naming the problem (not
+/// an artifact, another version, truncated, checksum mismatch, foreign engine); precompile the
+/// package again. The
 /// package then behaves exactly like one added from its wasm bytes (exports, metadata,
 /// wiring, limits). If the composition sets a fuel limit and the artifact was made without
 /// `PACKR_PRECOMPILE_FUEL` (or without `PACKR_PRECOMPILE_PLAIN` when it sets none),

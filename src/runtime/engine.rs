@@ -198,24 +198,11 @@ impl ModuleRef {
     }
 
     /// Loads a precompiled artifact (see `artifact.rs`) without compiling: checks its header,
-    /// length, checksum and that every section was compiled by an engine compatible with ours,
-    /// then deserializes the code of one configuration now (plain if present) and the other when
-    /// a composition needs it. Every problem is a `Compile` error naming what is wrong.
+    /// length and checksum, then deserializes the code of one configuration now (plain if
+    /// present) and the other when a composition needs it, each after checking that its engine
+    /// compatibility hash is ours. Every problem is a `Compile` error naming what is wrong.
     pub(crate) fn load_precompiled(data: &[u8]) -> Result<ModuleRef> {
         let parsed = artifact::parse(data)?;
-        for s in &parsed.sections {
-            let ours = compat_hash(&engine(s.key)?);
-            if s.compat != ours {
-                return Err(Error::new(
-                    ErrorKind::Compile,
-                    format!(
-                        "not a usable precompiled package: its {} code was compiled for another CPU, target or wasmtime build (engine hash {:016x}, this process needs {ours:016x}); precompile the package again on this machine",
-                        artifact::describe(s.key),
-                        s.compat
-                    ),
-                ));
-            }
-        }
         let bytes = {
             let c = lock(cache());
             match c.map.get(&parsed.checksum) {
@@ -239,7 +226,7 @@ impl ModuleRef {
     }
 
     /// The module's code for `key`, from the artifact (no compilation). Only called after
-    /// `load_precompiled` checked the artifact.
+    /// `load_precompiled` checked the artifact's integrity; checks the section's engine.
     fn deserialize(&self, sections: &[SectionRef], key: EngineKey) -> Result<Module> {
         let have: Vec<&str> = sections.iter().map(|s| artifact::describe(s.key)).collect();
         let s = sections.iter().find(|s| s.key == key).ok_or_else(|| {
@@ -254,6 +241,19 @@ impl ModuleRef {
         })?;
         let code = self.bytes.get(s.range.clone()).unwrap_or_default();
         let engine = engine(key)?;
+        // Checked per section when it is first needed (the other configuration's engine may
+        // never be created in this process), always before wasmtime sees the code.
+        let ours = compat_hash(&engine);
+        if s.compat != ours {
+            return Err(Error::new(
+                ErrorKind::Compile,
+                format!(
+                    "not a usable precompiled package: its {} code was compiled for another CPU, target or wasmtime build (engine hash {:016x}, this process needs {ours:016x}); precompile the package again on this machine",
+                    artifact::describe(key),
+                    s.compat
+                ),
+            ));
+        }
         if !matches!(
             Engine::detect_precompiled(code),
             Some(wasmtime::Precompiled::Module)
@@ -265,8 +265,9 @@ impl ModuleRef {
         }
         // SAFETY: wasmtime requires bytes produced by `Module::serialize` of a compatible
         // engine. `load_precompiled` checked that the artifact is exactly what
-        // `precompile` wrote (magic, format and libpackr version, length, xxh3-128 checksum)
-        // and that the section's engine compatibility hash equals this engine's. Artifacts
+        // `precompile` wrote (magic, format and libpackr version, length, xxh3-128 checksum),
+        // and above we checked that the section's engine compatibility hash equals this
+        // engine's and that wasmtime recognizes the bytes as a compiled module. Artifacts
         // are trusted input once they pass these checks (documented in the C header): the
         // checksum detects accidents, not forgery.
         let m = unsafe { Module::deserialize(&engine, code) }.map_err(|e| {

@@ -237,7 +237,8 @@ static void test_damaged_artifacts(void) {
   char *m;
 
   /* Every 97th byte flipped, plus the first and the last: always COMPILE, never a crash. */
-  for (size_t i = 0; i < a.len; i += (i + 97 < a.len || i == a.len - 1) ? 97 : (a.len - 1 - i)) {
+  for (size_t i = 0;; i += 97) {
+    if (i >= a.len) i = a.len - 1;
     a.data[i] ^= 0x10;
     free(add_expect(&a, PACKR_RESULT_COMPILE));
     a.data[i] ^= 0x10;

@@ -91,6 +91,47 @@ soname_check() {
 }
 check "readelf -d: SONAME is $soname" soname_check
 
+# The installed .so is stripped (no debug sections, no .symtab) but keeps its exports and a
+# .gnu_debuglink naming $realname.debug, which make install-debug installs in lib/.debug with the
+# matching CRC; the installed .a has no debug sections either.
+stripped_check() {
+  local so="$prefix/lib/$realname"
+  ls -l "$so" "$prefix/lib/libpackr.a" "$ROOT/target/release/libpackr.so"
+  readelf -S --wide "$so" | grep -E '\.debug_|\.symtab' && { echo "$so has debug sections or .symtab"; return 1; }
+  local exports
+  exports="$(nm -D --defined-only "$so")"
+  grep -q " T packr_package_precompile$" <<<"$exports" || { echo "exports missing"; return 1; }
+  readelf --string-dump=.gnu_debuglink "$so" | grep -q "$realname.debug" || { echo "no debuglink"; return 1; }
+  local sections
+  sections="$(readelf -S --wide "$prefix/lib/libpackr.a")"
+  grep -q '\.debug_info' <<<"$sections" && { echo "libpackr.a has debug info"; return 1; }
+  [ "$(stat -c %s "$so")" -lt "$(( $(stat -c %s "$ROOT/target/release/libpackr.so") / 3 ))" ] || { echo "not much smaller"; return 1; }
+  true
+}
+check "installed libpackr.so is stripped (no .debug_*, no .symtab), has a .gnu_debuglink; libpackr.a has no debug info" stripped_check
+
+debug_check() {
+  local dbg="$prefix/lib/.debug/$realname.debug"
+  make -s install-debug PREFIX="$prefix" &&
+    [ -f "$dbg" ] &&
+    local sections &&
+    sections="$(readelf -S --wide "$dbg")" &&
+    grep -q '\.debug_line' <<<"$sections" &&
+    grep -q '\.symtab' <<<"$sections" &&
+    python3 - "$prefix/lib/$realname" "$dbg" <<'PY'
+import subprocess, sys, zlib
+so, dbg = sys.argv[1], sys.argv[2]
+link = subprocess.run(["objcopy", "--dump-section", ".gnu_debuglink=/dev/stdout", so, "/dev/null"],
+                      capture_output=True, check=True).stdout
+crc = int.from_bytes(link[-4:], "little")
+want = zlib.crc32(open(dbg, "rb").read()) & 0xffffffff
+name = link.split(b"\0")[0].decode()
+print(f"debuglink {name} crc {crc:08x}, file crc {want:08x}")
+sys.exit(0 if crc == want else 1)
+PY
+}
+check "make install-debug: lib/.debug/$realname.debug has line tables and symbols, and matches the debuglink CRC" debug_check
+
 # --- pkg-config --------------------------------------------------------------------------------
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 pc_check() {
@@ -205,6 +246,7 @@ staged() {
     [ -f "$so" ] &&
     grep -qx "prefix=/usr/local" "$tmp/stage/usr/local/lib/pkgconfig/packr.pc" &&
     [ "$(find "$tmp/stage" -path "$tmp/stage/usr/local" -prune -o -print | wc -l)" -le 3 ] &&
+    ! readelf -S --wide "$so" | grep -q '\.debug_info' &&
     [ "$(stat -c %s "$so")" -lt "$(stat -c %s "$ROOT/target/release/libpackr.so")" ] &&
     readelf -d "$so" | grep -q "Library soname: \[$soname\]" &&
     nm -D --defined-only "$so" | grep -q " T packr_version$"

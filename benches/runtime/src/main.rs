@@ -1073,6 +1073,15 @@ fn build_p054(g: &Guests) {
 /// Child-process entry: one cold build, printed in ns.
 fn cold_child(who: &str) {
     let g = guests();
+    if let Some(prefix) = who.strip_prefix("ours-artifact:") {
+        // Artifacts in memory before the clock starts, as the wasm bytes are for "ours".
+        let a = std::fs::read(format!("{prefix}-adder.cwasm")).expect("read adder artifact");
+        let d = std::fs::read(format!("{prefix}-doubler.cwasm")).expect("read doubler artifact");
+        let t = Instant::now();
+        build_ours_precompiled(&a, &d);
+        println!("COLD_NS {}", t.elapsed().as_nanos());
+        return;
+    }
     let t = Instant::now();
     match who {
         "ours" => build_ours(&g),
@@ -1099,6 +1108,96 @@ fn cold(who: &str) -> f64 {
         .find_map(|l| l.strip_prefix("COLD_NS "))
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("cold child {who} printed {s:?}"))
+}
+
+/// libpackr's build of adder+doubler from precompiled artifacts (no compilation).
+fn build_ours_precompiled(adder: &[u8], doubler: &[u8]) {
+    let b = packr_builder_new();
+    assert!(!b.is_null());
+    let mut err = std::ptr::null_mut();
+    for (name, bytes) in [(c"adder", adder), (c"doubler", doubler)] {
+        // SAFETY: valid builder, string and bytes.
+        let rc = unsafe {
+            packr_builder_add_package_precompiled(
+                b,
+                name.as_ptr(),
+                bytes.as_ptr(),
+                bytes.len(),
+                &mut err,
+            )
+        };
+        ok(rc, err, "packr_builder_add_package_precompiled");
+    }
+    // SAFETY: valid builder and strings.
+    let rc = unsafe {
+        packr_builder_wire(
+            b,
+            c"adder".as_ptr(),
+            c"math".as_ptr(),
+            c"double".as_ptr(),
+            c"doubler".as_ptr(),
+            c"double".as_ptr(),
+            &mut err,
+        )
+    };
+    ok(rc, err, "packr_builder_wire");
+    let mut comp = std::ptr::null_mut();
+    // SAFETY: valid builder (consumed) and output pointer.
+    let rc = unsafe { packr_builder_build(b, &mut comp, &mut err) };
+    ok(rc, err, "packr_builder_build");
+    // SAFETY: built above, freed once.
+    unsafe { packr_composition_free(black_box(comp)) };
+}
+
+/// How many child processes each side of the artifact comparison gets.
+const COLD_ARTIFACT_RUNS: usize = 7;
+
+/// Cold load-and-build from precompiled artifacts (PACKR_PRECOMPILE_ALL, as written by
+/// `packr_package_precompile` with flags 0) against cold load-and-build from wasm bytes, each
+/// in fresh child processes, interleaved; medians. Returns the row and the ratio.
+fn cold_artifact_row(g: &Guests) -> (Row, f64) {
+    let prefix = std::env::temp_dir().join(format!("packr-bench-{}", std::process::id()));
+    let prefix = prefix.to_str().expect("UTF-8 temp dir").to_string();
+    for (name, wasm) in [("adder", &g.adder), ("doubler", &g.doubler)] {
+        let mut out = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        // SAFETY: valid bytes and output pointers.
+        let rc =
+            unsafe { packr_package_precompile(wasm.as_ptr(), wasm.len(), 0, &mut out, &mut err) };
+        ok(rc, err, "packr_package_precompile");
+        // SAFETY: out is a valid packr_bytes until freed below.
+        let bytes =
+            unsafe { std::slice::from_raw_parts(packr_bytes_data(out), packr_bytes_len(out)) };
+        std::fs::write(format!("{prefix}-{name}.cwasm"), bytes).expect("write artifact");
+        // SAFETY: freed once.
+        unsafe { packr_bytes_free(out) };
+    }
+    let who = format!("ours-artifact:{prefix}");
+    let (mut from_wasm, mut from_artifact) = (Vec::new(), Vec::new());
+    for _ in 0..COLD_ARTIFACT_RUNS {
+        from_wasm.push(cold("ours"));
+        from_artifact.push(cold(&who));
+    }
+    for name in ["adder", "doubler"] {
+        let _ = std::fs::remove_file(format!("{prefix}-{name}.cwasm"));
+    }
+    let (w, a) = (median(from_wasm), median(from_artifact));
+    let ratio = a / w;
+    let row = Row {
+        name: format!(
+            "build adder+doubler, cold, from precompiled artifacts (median of {COLD_ARTIFACT_RUNS}; \
+             {} from wasm in the same runs: artifact / wasm = {ratio:.3}×, {:.1}× faster)",
+            fmt_t(w),
+            w / a
+        ),
+        kind: Kind::Build,
+        func: Some(a),
+        comp: None,
+        floor: None,
+        p054: None,
+        p054_note: "",
+    };
+    (row, ratio)
 }
 
 /// Cold builds: three child processes per library, interleaved; medians.
@@ -1210,6 +1309,7 @@ fn main() {
         b.profile(&v, secs);
     }
     let cold = wanted("cold").then(cold_row);
+    let cold_artifact = wanted("cold").then(|| cold_artifact_row(&g));
     for b in &mut benches {
         b.prepare();
     }
@@ -1225,6 +1325,8 @@ fn main() {
         }
     }
     let mut rows: Vec<Row> = cold.into_iter().collect();
+    let artifact_ratio = cold_artifact.as_ref().map(|(_, r)| *r);
+    rows.extend(cold_artifact.map(|(row, _)| row));
     for b in benches {
         let mut r = b.finish();
         if r.kind == Kind::Build {
@@ -1261,6 +1363,13 @@ fn main() {
             p,
             rf,
             rp
+        );
+    }
+
+    if let Some(r) = artifact_ratio {
+        println!(
+            "\nCold load-and-build from precompiled artifacts / from wasm bytes: {r:.3}× ({:.1}× faster)",
+            1.0 / r
         );
     }
 
