@@ -67,7 +67,7 @@ impl Limits {
     }
 
     /// Per-node payload cap: upstream's 8 MiB, or `max_bytes` when that was raised.
-    fn max_payload(&self) -> u64 {
+    pub(super) fn max_payload(&self) -> u64 {
         if self.max_bytes > DEFAULT_MAX_BYTES {
             self.max_bytes
         } else {
@@ -76,7 +76,7 @@ impl Limits {
     }
 
     /// Tuple and Array count cap: upstream's 1,000,000, or more when the limits were raised.
-    fn max_sequence(&self) -> u64 {
+    pub(super) fn max_sequence(&self) -> u64 {
         if self.max_bytes > DEFAULT_MAX_BYTES || self.max_nodes > DEFAULT_MAX_NODES {
             self.max_bytes.max(self.max_nodes)
         } else {
@@ -92,6 +92,12 @@ pub fn decode(bytes: &[u8]) -> Result<Value, DecodeError> {
 
 /// Decodes CGRF bytes with explicit limits.
 pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+    // Post-order trees (what every known writer emits) decode in one pass; anything else, and
+    // every error, goes through the three phases below.
+    if let Some(v) = super::fast::decode_fast(bytes, limits, limits.max_payload(), limits.max_sequence())
+    {
+        return Ok(v);
+    }
     let run = || -> DResult<Value> {
         let table = frame(bytes, limits)?;
         validate(bytes, &table, limits)?;

@@ -4,6 +4,7 @@
 mod decode;
 mod encode;
 mod error;
+mod fast;
 mod model;
 pub mod text;
 mod types;
