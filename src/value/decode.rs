@@ -9,6 +9,7 @@
 //! - expands shared (DAG) nodes only up to the node and byte limits, and bounds nesting depth.
 
 use super::error::{AbiError, DecodeError};
+use super::items::Items;
 use super::model::{List, Map, OptionValue, Record, ResultValue, Seq, Set, Str, Value, Variant};
 use super::types::{DescError, Kind, Type, scan_desc_in, tag};
 use super::v3::{first_unordered, order_message};
@@ -740,39 +741,19 @@ fn array(c: &mut Cur<'_>) -> DResult<Value> {
     let kind = Kind::from_wire_tag(d[0]).unwrap_or(Kind::U8);
     let w = kind.fixed_width().unwrap_or(1);
     let data = c.take(k * w)?;
-    let mut items = Vec::with_capacity(k);
-    macro_rules! unpack {
-        ($n:literal, |$a:ident| $e:expr) => {
-            items.extend(data.chunks_exact($n).map(|ch| {
-                let mut $a = [0u8; $n];
-                $a.copy_from_slice(ch);
-                $e
-            }))
-        };
-    }
-    match kind {
-        Kind::Bool => items.extend(data.iter().map(|&x| Value::Bool(x != 0))),
-        Kind::U8 => items.extend(data.iter().map(|&x| Value::U8(x))),
-        Kind::S8 => items.extend(data.iter().map(|&x| Value::S8(x as i8))),
-        Kind::U16 => unpack!(2, |a| Value::U16(u16::from_le_bytes(a))),
-        Kind::S16 => unpack!(2, |a| Value::S16(i16::from_le_bytes(a))),
-        Kind::U32 => unpack!(4, |a| Value::U32(u32::from_le_bytes(a))),
-        Kind::S32 => unpack!(4, |a| Value::S32(i32::from_le_bytes(a))),
-        Kind::F32 => unpack!(4, |a| Value::F32(f32::from_bits(u32::from_le_bytes(a)))),
-        Kind::U64 => unpack!(8, |a| Value::U64(u64::from_le_bytes(a))),
-        Kind::S64 => unpack!(8, |a| Value::S64(i64::from_le_bytes(a))),
-        Kind::F64 => unpack!(8, |a| Value::F64(f64::from_bits(u64::from_le_bytes(a)))),
-        Kind::Flags => unpack!(8, |a| Value::Flags(u64::from_le_bytes(a))),
+    let packed: Box<[u8]> = match kind {
+        // Any non-zero byte is true (as upstream); keep the canonical 0/1.
+        Kind::Bool => data.iter().map(|&x| u8::from(x != 0)).collect(),
         Kind::Char => {
             for ch in data.chunks_exact(4) {
                 let x = u32::from_le_bytes([ch[0], ch[1], ch[2], ch[3]]);
-                items.push(Value::Char(
-                    char::from_u32(x).ok_or_else(|| c.err("Invalid char in array".into()))?,
-                ));
+                char::from_u32(x).ok_or_else(|| c.err("Invalid char in array".into()))?;
             }
+            data.into()
         }
-        _ => {}
-    }
+        _ => data.into(),
+    };
+    let items = Items::packed(kind, packed);
     c.trailing()?;
     Ok(Value::List(Box::new(List {
         elem_type: Type::from_checked(d),

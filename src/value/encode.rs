@@ -194,7 +194,18 @@ impl Encoder<'_> {
                 id
             }
             Value::List(l) => match l.elem_type.fixed_width() {
-                Some(w) => o.array(l.elem_type.kind(), w, &l.items, p)?,
+                Some(w) => match l.items.packed_bytes() {
+                    // Decoded packed items are already wire bytes: one copy.
+                    Some((k, data)) if k == l.elem_type.kind() => {
+                        let n = len32(data.len() / w, "list length", p)?;
+                        let id = o.node_header(tag::ARRAY, 5 + data.len(), p)?;
+                        o.out.push(k.wire_tag());
+                        o.out.extend_from_slice(&n.to_le_bytes());
+                        o.out.extend_from_slice(data);
+                        id
+                    }
+                    _ => o.array(l.elem_type.kind(), w, &l.items, p)?,
+                },
                 None => {
                     if l.items.is_empty() {
                         o.container(v, &[], frames)?
