@@ -99,6 +99,11 @@ pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<Value, Decode
     {
         return Ok(v);
     }
+    decode_three_phase(bytes, limits)
+}
+
+/// The full decoder alone: framing, validation, then an iterative decode from the root.
+pub(super) fn decode_three_phase(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
     let run = || -> DResult<Value> {
         let table = frame(bytes, limits)?;
         validate(bytes, &table, limits)?;

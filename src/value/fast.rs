@@ -464,3 +464,78 @@ fn array(p: &[u8], max_seq: u64) -> R<Value> {
         items,
     })))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::decode::decode_three_phase;
+    use crate::value::{Type, encode};
+
+    fn fast(b: &[u8]) -> Option<Value> {
+        let l = Limits::default();
+        decode_fast(b, &l, l.max_payload(), l.max_sequence())
+    }
+
+    fn samples() -> Vec<Value> {
+        let mut tree = Value::S64(0);
+        for i in 0..6 {
+            tree = Value::variant("t", "n", i, vec![tree.clone(), Value::string("leaf")]);
+        }
+        vec![
+            Value::Bool(true),
+            Value::Char('é'),
+            Value::string(""),
+            Value::unit(),
+            Value::list(Type::u8(), (0..300).map(|i| Value::U8(i as u8)).collect()),
+            Value::list(Type::bool(), vec![Value::Bool(true), Value::Bool(false)]),
+            Value::list(Type::char(), vec![Value::Char('x')]),
+            Value::list(Type::string(), vec![Value::string("a"), Value::string("b")]),
+            Value::option(Type::s32(), None),
+            Value::option(Type::s32(), Some(Value::S32(-4))),
+            Value::result(Type::s32(), Type::string(), true, Value::string("e")),
+            Value::record("r", vec![("a", Value::U16(1)), ("b", Value::F64(0.5))]),
+            Value::map(Type::string(), Type::u8(), vec![Value::string("k"), Value::U8(1)]),
+            Value::set(Type::s8(), vec![Value::S8(-1), Value::S8(2)]),
+            tree,
+        ]
+    }
+
+    #[test]
+    fn fast_path_takes_post_order_trees_and_agrees_with_the_full_decoder() {
+        for v in samples() {
+            let b = encode(&v).unwrap();
+            let f = fast(&b).unwrap_or_else(|| panic!("fast path declined {v:?}"));
+            let s = decode_three_phase(&b, &Limits::default()).unwrap();
+            assert!(f.same(&s) && f.same(&v), "{v:?}");
+            assert_eq!(encode(&f).unwrap(), b);
+        }
+    }
+
+    #[test]
+    fn fast_path_declines_what_it_does_not_handle() {
+        // A shared child (node 0 used twice): valid, but not a post-order tree.
+        let mut b = b"CGRF\x02\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00".to_vec();
+        b.extend_from_slice(&[tag::S64, 0, 0, 0, 8, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0]);
+        b.extend_from_slice(&[tag::TUPLE, 0, 0, 0, 12, 0, 0, 0, 2, 0, 0, 0]);
+        b.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(fast(&b).is_none());
+        let v = crate::value::decode(&b).unwrap();
+        assert!(v.same(&Value::tuple(vec![Value::S64(7), Value::S64(7)])));
+        // Every single-byte change of a valid buffer: the fast path only ever accepts what the
+        // full decoder accepts, with the same value.
+        for v in samples() {
+            let good = encode(&v).unwrap();
+            for i in 0..good.len() {
+                for x in [0u8, 1, 2, 0x7f, 0xff] {
+                    let mut m = good.clone();
+                    m[i] = x;
+                    if let Some(f) = fast(&m) {
+                        let s = decode_three_phase(&m, &Limits::default())
+                            .unwrap_or_else(|e| panic!("fast accepted, full rejected: {e}"));
+                        assert!(f.same(&s));
+                    }
+                }
+            }
+        }
+    }
+}
