@@ -9,6 +9,7 @@
 //! - expands shared (DAG) nodes only up to the node and byte limits, and bounds nesting depth.
 
 use super::error::{AbiError, DecodeError};
+use super::items::Items;
 use super::model::{List, Map, OptionValue, Record, ResultValue, Seq, Set, Str, Value, Variant};
 use super::types::{DescError, Kind, Type, scan_desc_in, tag};
 use super::v3::{first_unordered, order_message};
@@ -67,7 +68,7 @@ impl Limits {
     }
 
     /// Per-node payload cap: upstream's 8 MiB, or `max_bytes` when that was raised.
-    fn max_payload(&self) -> u64 {
+    pub(super) fn max_payload(&self) -> u64 {
         if self.max_bytes > DEFAULT_MAX_BYTES {
             self.max_bytes
         } else {
@@ -76,7 +77,7 @@ impl Limits {
     }
 
     /// Tuple and Array count cap: upstream's 1,000,000, or more when the limits were raised.
-    fn max_sequence(&self) -> u64 {
+    pub(super) fn max_sequence(&self) -> u64 {
         if self.max_bytes > DEFAULT_MAX_BYTES || self.max_nodes > DEFAULT_MAX_NODES {
             self.max_bytes.max(self.max_nodes)
         } else {
@@ -92,6 +93,17 @@ pub fn decode(bytes: &[u8]) -> Result<Value, DecodeError> {
 
 /// Decodes CGRF bytes with explicit limits.
 pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
+    // Post-order trees (what every known writer emits) decode in one pass; anything else, and
+    // every error, goes through the three phases below.
+    if let Some(v) = super::fast::decode_fast(bytes, limits, limits.max_payload(), limits.max_sequence())
+    {
+        return Ok(v);
+    }
+    decode_three_phase(bytes, limits)
+}
+
+/// The full decoder alone: framing, validation, then an iterative decode from the root.
+pub(super) fn decode_three_phase(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
     let run = || -> DResult<Value> {
         let table = frame(bytes, limits)?;
         validate(bytes, &table, limits)?;
@@ -734,39 +746,19 @@ fn array(c: &mut Cur<'_>) -> DResult<Value> {
     let kind = Kind::from_wire_tag(d[0]).unwrap_or(Kind::U8);
     let w = kind.fixed_width().unwrap_or(1);
     let data = c.take(k * w)?;
-    let mut items = Vec::with_capacity(k);
-    macro_rules! unpack {
-        ($n:literal, |$a:ident| $e:expr) => {
-            items.extend(data.chunks_exact($n).map(|ch| {
-                let mut $a = [0u8; $n];
-                $a.copy_from_slice(ch);
-                $e
-            }))
-        };
-    }
-    match kind {
-        Kind::Bool => items.extend(data.iter().map(|&x| Value::Bool(x != 0))),
-        Kind::U8 => items.extend(data.iter().map(|&x| Value::U8(x))),
-        Kind::S8 => items.extend(data.iter().map(|&x| Value::S8(x as i8))),
-        Kind::U16 => unpack!(2, |a| Value::U16(u16::from_le_bytes(a))),
-        Kind::S16 => unpack!(2, |a| Value::S16(i16::from_le_bytes(a))),
-        Kind::U32 => unpack!(4, |a| Value::U32(u32::from_le_bytes(a))),
-        Kind::S32 => unpack!(4, |a| Value::S32(i32::from_le_bytes(a))),
-        Kind::F32 => unpack!(4, |a| Value::F32(f32::from_bits(u32::from_le_bytes(a)))),
-        Kind::U64 => unpack!(8, |a| Value::U64(u64::from_le_bytes(a))),
-        Kind::S64 => unpack!(8, |a| Value::S64(i64::from_le_bytes(a))),
-        Kind::F64 => unpack!(8, |a| Value::F64(f64::from_bits(u64::from_le_bytes(a)))),
-        Kind::Flags => unpack!(8, |a| Value::Flags(u64::from_le_bytes(a))),
+    let packed: Box<[u8]> = match kind {
+        // Any non-zero byte is true (as upstream); keep the canonical 0/1.
+        Kind::Bool => data.iter().map(|&x| u8::from(x != 0)).collect(),
         Kind::Char => {
             for ch in data.chunks_exact(4) {
                 let x = u32::from_le_bytes([ch[0], ch[1], ch[2], ch[3]]);
-                items.push(Value::Char(
-                    char::from_u32(x).ok_or_else(|| c.err("Invalid char in array".into()))?,
-                ));
+                char::from_u32(x).ok_or_else(|| c.err("Invalid char in array".into()))?;
             }
+            data.into()
         }
-        _ => {}
-    }
+        _ => data.into(),
+    };
+    let items = Items::packed(kind, packed);
     c.trailing()?;
     Ok(Value::List(Box::new(List {
         elem_type: Type::from_checked(d),

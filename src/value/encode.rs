@@ -112,10 +112,13 @@ impl Encoder<'_> {
         // indices wait on `ids` until their parent is written.
         let mut frames: Vec<(&Value, usize)> = Vec::new();
         let mut ids: Vec<u32> = Vec::new();
-        let id = self.visit(root, &mut frames)?;
-        if let Some(id) = id {
-            ids.push(id);
+        if self.visit(root, &mut frames)?.is_some() {
+            // A leaf root: node 0, nothing else to write (and nothing allocated for the walk).
+            self.out[self.start + 8] = 1;
+            return Ok(());
         }
+        ids.reserve(16);
+        frames.reserve(16);
         while let Some((v, next)) = frames.last_mut() {
             let kids = v.children();
             if *next < kids.len() {
@@ -148,10 +151,9 @@ impl Encoder<'_> {
         len: usize,
         path: impl FnOnce() -> String,
     ) -> Result<u32, EncodeError> {
-        let len = len32(len, "node payload", path)?;
-        self.out.push(kind);
-        self.out.extend_from_slice(&[0, 0, 0]);
-        self.out.extend_from_slice(&len.to_le_bytes());
+        let len = len32(len, "node payload", path)?.to_le_bytes();
+        self.out
+            .extend_from_slice(&[kind, 0, 0, 0, len[0], len[1], len[2], len[3]]);
         let id = self.count as u32;
         self.count += 1;
         Ok(id)
@@ -192,7 +194,18 @@ impl Encoder<'_> {
                 id
             }
             Value::List(l) => match l.elem_type.fixed_width() {
-                Some(w) => o.array(l.elem_type.kind(), w, &l.items, p)?,
+                Some(w) => match l.items.packed_bytes() {
+                    // Decoded packed items are already wire bytes: one copy.
+                    Some((k, data)) if k == l.elem_type.kind() => {
+                        let n = len32(data.len() / w, "list length", p)?;
+                        let id = o.node_header(tag::ARRAY, 5 + data.len(), p)?;
+                        o.out.push(k.wire_tag());
+                        o.out.extend_from_slice(&n.to_le_bytes());
+                        o.out.extend_from_slice(data);
+                        id
+                    }
+                    _ => o.array(l.elem_type.kind(), w, &l.items, p)?,
+                },
                 None => {
                     if l.items.is_empty() {
                         o.container(v, &[], frames)?

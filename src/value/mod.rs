@@ -4,6 +4,8 @@
 mod decode;
 mod encode;
 mod error;
+mod fast;
+mod items;
 mod model;
 pub mod text;
 mod types;
@@ -14,6 +16,7 @@ pub use decode::{
 };
 pub use encode::{encode, encode_into, encode_version};
 pub use error::{AbiError, DecodeError, EncodeError};
+pub use items::Items;
 pub use model::{
     List, Map, OptionValue, Record, ResultValue, Seq, Set, Str, Value, Variant, debug_string,
 };

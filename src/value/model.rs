@@ -4,6 +4,7 @@
 //! Everything that walks a value (drop, clone, equality, Debug, encode, text) is iterative, so a
 //! value nested a million levels deep is as safe as a flat one.
 
+use super::items::Items;
 use super::types::{Kind, Type, tag};
 use smallvec::SmallVec;
 use std::fmt;
@@ -61,7 +62,7 @@ pub struct Set {
 /// must have exactly that type for the list to encode (spec §2.6).
 pub struct List {
     pub elem_type: Type,
-    pub items: Vec<Value>,
+    pub items: Items,
 }
 
 /// A typed option; `inner_type` is not checked against the payload.
@@ -128,8 +129,8 @@ fn drop_all(mut stack: Vec<Value>) {
 
 impl Drop for List {
     fn drop(&mut self) {
-        if needs_deep_drop(&self.items) {
-            drop_all(mem::take(&mut self.items));
+        if self.items.needs_deep_drop() {
+            drop_all(mem::take(&mut self.items).into_vec());
         }
     }
 }
@@ -219,7 +220,7 @@ impl Value {
     /// interleaved, set items.
     pub fn children(&self) -> &[Value] {
         match self {
-            Value::List(l) => &l.items,
+            Value::List(l) => l.items.as_slice(),
             Value::Map(m) => &m.items,
             Value::Set(x) => &x.items,
             Value::Option(o) => o.value.as_slice(),
@@ -234,7 +235,7 @@ impl Value {
     /// Mutable access to the children (see [`Value::children`]).
     pub fn children_mut(&mut self) -> &mut [Value] {
         match self {
-            Value::List(l) => &mut l.items,
+            Value::List(l) => l.items.as_vec_mut(),
             Value::Map(m) => &mut m.items,
             Value::Set(x) => &mut x.items,
             Value::Option(o) => o.value.as_mut_slice(),
@@ -249,7 +250,7 @@ impl Value {
     /// Moves the children out onto `out` (a Result keeps a placeholder `Bool(false)`).
     fn take_children(&mut self, out: &mut Vec<Value>) {
         match self {
-            Value::List(l) => out.append(&mut l.items),
+            Value::List(l) => out.append(l.items.as_vec_mut()),
             Value::Map(m) => out.append(&mut m.items),
             Value::Set(x) => out.append(&mut x.items),
             Value::Option(o) => out.extend(o.value.take()),
@@ -275,7 +276,10 @@ impl Value {
 
     /// A list with the given element type.
     pub fn list(elem_type: Type, items: Vec<Value>) -> Value {
-        Value::List(Box::new(List { elem_type, items }))
+        Value::List(Box::new(List {
+            elem_type,
+            items: items.into(),
+        }))
     }
 
     /// `Some(value)` or `None` of the given inner type.
@@ -486,7 +490,7 @@ impl Value {
     /// Puts `kids` (the complete child list, in order) into a childless container.
     pub(super) fn set_children(&mut self, kids: Vec<Value>) {
         match self {
-            Value::List(l) => l.items = kids,
+            Value::List(l) => l.items = kids.into(),
             Value::Map(m) => m.items = kids,
             Value::Set(x) => x.items = kids,
             Value::Option(o) => o.value = kids.into_iter().next(),

@@ -5,8 +5,64 @@
 
 use packr::value as ours;
 use packr_abi as peer;
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
+
+/// Counts live heap bytes (requested sizes, without malloc's own overhead), so the bench can
+/// report what a decoded value costs in memory.
+struct Counting;
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+/// Counting is on only around the memory measurement, so timings pay one plain load.
+static COUNT: AtomicBool = AtomicBool::new(false);
+
+fn count(delta: isize) {
+    if COUNT.load(Ordering::Relaxed) {
+        LIVE.fetch_add(delta, Ordering::Relaxed);
+    }
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        count(l.size() as isize);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        count(-(l.size() as isize));
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        count(l.size() as isize);
+        unsafe { System.alloc_zeroed(l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        count(new as isize - l.size() as isize);
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// libpackr at commit de60e4a (before this work), this bench on this machine (tree and cons-list:
+/// the morning's measurement from the issue, the faster of two runs):
+/// (case, decode ns, encode ns): medians from one run of this bench before the change.
+const TODAY: &[(&str, f64, f64)] = &[
+    ("s64", 59.0, 40.0),
+    ("string 1 KiB", 102.0, 81.0),
+    ("string 64 KiB", 3_000.0, 1_300.0),
+    ("list of 1000 s64", 3_400.0, 1_100.0),
+    ("bytes 64 KiB (list<u8>)", 194_300.0, 57_500.0),
+    ("variant tree, 1023 nodes", 81_900.0, 21_200.0),
+    ("cons-list, 1000 nodes (depth 333)", 82_300.0, 19_800.0),
+    ("list nested 100,000 deep", 11_520_000.0, 2_000_000.0),
+];
+
+/// The cases the decode targets (>= 50x packr-abi, >= 3x today) apply to.
+fn is_tree_case(name: &str) -> bool {
+    name.contains("tree") || name.contains("cons-list") || name.contains("nested")
+}
 
 /// One benchmark input, built in both libraries with the same shape.
 struct Case {
@@ -171,6 +227,7 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     // CODEC_BENCH_ONLY=<substring> runs only the matching cases (for profiling).
     let only = std::env::var("CODEC_BENCH_ONLY").ok();
+    let mut summary = Vec::new();
     for c in cases() {
         if only.as_deref().is_some_and(|o| !c.name.contains(o)) {
             continue;
@@ -185,7 +242,11 @@ fn main() {
             let pb = peer::encode(p).expect("peer encode");
             assert_eq!(pb, bytes, "{}: libpackr and packr-abi bytes differ", c.name);
         }
+        COUNT.store(true, Ordering::Relaxed);
+        let before = LIVE.load(Ordering::Relaxed);
         let back = ours::decode_with_limits(&bytes, &limits).expect("decode");
+        let mem = LIVE.load(Ordering::Relaxed) - before;
+        COUNT.store(false, Ordering::Relaxed);
         assert!(back.same(&c.ours), "{}: round trip", c.name);
         drop(back);
         let nodes = count_nodes(&bytes);
@@ -239,5 +300,51 @@ fn main() {
             mbs(d_ours),
             mbs(e_ours),
         );
+        summary.push((c.name, d_ours, d_peer, e_ours, e_peer, mem, bytes.len()));
     }
+    println!("\nTargets (issue 9 item 1). today = libpackr at de60e4a, same bench, same machine.\n");
+    println!(
+        "| case | decode vs packr-abi (target) | decode today → now (speed-up, target) | encode vs packr-abi (target ≥3×) | encode today → now | decoded bytes / CGRF bytes (target ≤4×) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let mark = |ok: bool| if ok { "met" } else { "NOT met" };
+    let mut all = true;
+    for (name, d, dp, e, ep, mem, len) in summary {
+        let today = TODAY.iter().find(|t| t.0 == name);
+        let tree = is_tree_case(name);
+        let dcol = match dp {
+            Some(p) if tree => {
+                all &= p / d >= 50.0;
+                format!("{:.1}× (≥50×: {})", p / d, mark(p / d >= 50.0))
+            }
+            Some(p) => format!("{:.1}×", p / d),
+            None => "- (packr-abi overflows)".into(),
+        };
+        let tcol = match today {
+            Some(t) if tree => {
+                all &= t.1 / d >= 3.0;
+                format!("{:.1} → {:.1} µs ({:.1}×, ≥3×: {})", t.1 / 1e3, d / 1e3, t.1 / d, mark(t.1 / d >= 3.0))
+            }
+            Some(t) => format!("{:.1} → {:.1} µs ({:.1}×)", t.1 / 1e3, d / 1e3, t.1 / d),
+            None => "-".into(),
+        };
+        let ecol = match ep {
+            Some(p) => {
+                all &= p / e >= 3.0;
+                format!("{:.1}× ({})", p / e, mark(p / e >= 3.0))
+            }
+            None => "-".into(),
+        };
+        let etcol = match today {
+            Some(t) => format!("{:.2} → {:.2} µs ({:.1}×)", t.2 / 1e3, e / 1e3, t.2 / e),
+            None => "-".into(),
+        };
+        let ratio = mem as f64 / len as f64;
+        all &= ratio <= 4.0;
+        println!(
+            "| {name} | {dcol} | {tcol} | {ecol} | {etcol} | {mem} B / {len} B = {ratio:.2}× ({}) |",
+            mark(ratio <= 4.0)
+        );
+    }
+    println!("\nAll targets met: {}", if all { "yes" } else { "no" });
 }
