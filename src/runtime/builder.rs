@@ -239,7 +239,7 @@ impl Builder {
                 }),
                 exports,
                 export_index,
-                types: OnceLock::new(),
+                types: mref.types().map_or_else(OnceLock::new, OnceLock::from),
             });
         }
 
@@ -387,7 +387,9 @@ impl Builder {
         // call instantiates instead. Static checks above cover what else differs between
         // builds (imports, signatures, the initial memory against the memory limit).
         if self.limits.fuel == 0 && self.packages.iter().all(|(_, m)| m.proven()) {
-            return Ok(Composition { shared });
+            let comp = Composition { shared };
+            check_wire_types(&comp, &self.wires, &self.packages)?;
+            return Ok(comp);
         }
         let first = shared.new_set().map_err(|c| {
             let kind = if c.kind == ErrorKind::Trap {
@@ -406,7 +408,7 @@ impl Builder {
             .unwrap_or_else(|p| p.into_inner())
             .push(first);
         let comp = Composition { shared };
-        check_wire_types(&comp, &self.wires)?;
+        check_wire_types(&comp, &self.wires, &self.packages)?;
         Ok(comp)
     }
 }
@@ -415,19 +417,37 @@ impl Builder {
 /// import and the export must connect matching signatures. Metadata that cannot be read or
 /// does not decode fails the build (`Link`, naming the package), since the check it asks for
 /// cannot be made; such a wire can still be made with `wire_unchecked`.
-fn check_wire_types(comp: &Composition, wires: &[Wire]) -> Result<()> {
-    let mut cache: HashMap<usize, Option<Metadata>> = HashMap::new();
-    let mut metadata = |pkg: usize, name: &str| -> Result<Option<Metadata>> {
+fn check_wire_types(
+    comp: &Composition,
+    wires: &[Wire],
+    packages: &[(String, ModuleRef)],
+) -> Result<()> {
+    let mut cache: HashMap<usize, Option<Arc<Metadata>>> = HashMap::new();
+    let mut metadata = |pkg: usize, name: &str| -> Result<Option<Arc<Metadata>>> {
         if let Some(m) = cache.get(&pkg) {
             return Ok(m.clone());
         }
+        // Metadata is static data: what one instance of the module said, every one says.
+        let mref = &packages[pkg].1;
+        if let Some(m) = mref.metadata() {
+            cache.insert(pkg, Some(m.clone()));
+            return Ok(Some(m));
+        }
         let m = match comp.types(pkg) {
-            Ok(None) => None,
-            Ok(Some(bytes)) => Some(Metadata::parse(&bytes).map_err(|e| {
-                Error::link(format!(
-                    "package {name}: its type metadata (__pack_types) does not decode, so its wires cannot be type-checked: {e} (use packr_builder_wire_unchecked to wire it anyway)"
-                ))
-            })?),
+            Ok(None) => {
+                mref.set_types(None);
+                None
+            }
+            Ok(Some(bytes)) => {
+                let m = Arc::new(Metadata::parse(&bytes).map_err(|e| {
+                    Error::link(format!(
+                        "package {name}: its type metadata (__pack_types) does not decode, so its wires cannot be type-checked: {e} (use packr_builder_wire_unchecked to wire it anyway)"
+                    ))
+                })?);
+                mref.set_types(Some(bytes));
+                mref.set_metadata(m.clone());
+                Some(m)
+            }
             Err(e) => {
                 return Err(Error::link(format!(
                     "package {name}: reading its type metadata to type-check its wires failed: {} (use packr_builder_wire_unchecked to wire it anyway)",

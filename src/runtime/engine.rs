@@ -122,11 +122,14 @@ impl Cache {
 
 /// Generations told so far, per module content (see `generation`).
 /// What this process has learnt about a module (by content): its generation, and whether it
-/// has instantiated and prepared cleanly before.
-#[derive(Clone, Copy, Default)]
+/// has instantiated and prepared cleanly before, and its `__pack_types` metadata (static data,
+/// so the same for every instance): the bytes (None inside: it has none) and their parse.
+#[derive(Clone, Default)]
 struct Memo {
     detection: Option<super::generation::Detection>,
     proven: bool,
+    types: Option<Option<Vec<u8>>>,
+    metadata: Option<Arc<super::metadata::Metadata>>,
 }
 
 fn memos() -> &'static Mutex<HashMap<u128, Memo>> {
@@ -150,6 +153,28 @@ impl ModuleRef {
     }
 
     /// The generation this module was found to be, if it was told before in this process.
+    /// The module's `__pack_types` bytes, if read before in this process.
+    pub(crate) fn types(&self) -> Option<Option<Vec<u8>>> {
+        lock(memos()).get(&self.hash).and_then(|m| m.types.clone())
+    }
+
+    /// Remembers the module's `__pack_types` bytes.
+    pub(crate) fn set_types(&self, t: Option<Vec<u8>>) {
+        memo(self.hash, |m| m.types = Some(t));
+    }
+
+    /// The module's parsed metadata, if parsed before in this process.
+    pub(crate) fn metadata(&self) -> Option<Arc<super::metadata::Metadata>> {
+        lock(memos())
+            .get(&self.hash)
+            .and_then(|m| m.metadata.clone())
+    }
+
+    /// Remembers the module's parsed metadata.
+    pub(crate) fn set_metadata(&self, md: Arc<super::metadata::Metadata>) {
+        memo(self.hash, |m| m.metadata = Some(md));
+    }
+
     pub(crate) fn detection(&self) -> Option<super::generation::Detection> {
         lock(memos()).get(&self.hash).and_then(|m| m.detection)
     }

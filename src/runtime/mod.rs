@@ -9,9 +9,9 @@ mod engine;
 mod error;
 mod generation;
 mod host;
+pub mod metadata;
 mod parking;
 mod pending;
-pub mod metadata;
 
 pub use builder::Builder;
 pub use composition::{CallLimits, Composition};

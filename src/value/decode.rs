@@ -95,7 +95,8 @@ pub fn decode(bytes: &[u8]) -> Result<Value, DecodeError> {
 pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
     // Post-order trees (what every known writer emits) decode in one pass; anything else, and
     // every error, goes through the three phases below.
-    if let Some(v) = super::fast::decode_fast(bytes, limits, limits.max_payload(), limits.max_sequence())
+    if let Some(v) =
+        super::fast::decode_fast(bytes, limits, limits.max_payload(), limits.max_sequence())
     {
         return Ok(v);
     }

@@ -220,7 +220,7 @@ fn is_container(k: u8) -> bool {
 /// A leaf node (anything but a container).
 #[inline(always)]
 fn leaf(kind: u8, p: &[u8], max_seq: u64) -> R<Value> {
-Ok(match kind {
+    Ok(match kind {
         tag::BOOL => match p {
             [0] => Value::Bool(false),
             [1] => Value::Bool(true),
@@ -403,7 +403,9 @@ impl<'a> Fast<'a> {
             tag::MAP => {
                 let kt = c.desc(true)?;
                 let vt = c.desc(true)?;
-                let k = u64::from(c.u32()?).saturating_mul(2).min(u64::from(u32::MAX));
+                let k = u64::from(c.u32()?)
+                    .saturating_mul(2)
+                    .min(u64::from(u32::MAX));
                 let idx = c.kids(k)?;
                 let (base, _) = self.take_kids(idx, k as usize, i)?;
                 let items: Vec<Value> = self.values.drain(base..).collect();
@@ -494,7 +496,11 @@ mod tests {
             Value::option(Type::s32(), Some(Value::S32(-4))),
             Value::result(Type::s32(), Type::string(), true, Value::string("e")),
             Value::record("r", vec![("a", Value::U16(1)), ("b", Value::F64(0.5))]),
-            Value::map(Type::string(), Type::u8(), vec![Value::string("k"), Value::U8(1)]),
+            Value::map(
+                Type::string(),
+                Type::u8(),
+                vec![Value::string("k"), Value::U8(1)],
+            ),
             Value::set(Type::s8(), vec![Value::S8(-1), Value::S8(2)]),
             tree,
         ]
