@@ -607,3 +607,28 @@ fn hostile_metadata_is_refused_with_a_path() {
         r#"func(x: record "a b"{"t\tab": value})"#
     );
 }
+
+#[test]
+fn rebuilds_check_wires_too() {
+    // Prove the modules (a clean build instantiates them), then rebuild with a bad wire: the
+    // rebuild skips instantiation but not the check.
+    for _ in 0..2 {
+        let mut b = Builder::new();
+        b.add_package("adder", &guest("adder")).unwrap();
+        b.add_package("doubler", &guest("doubler")).unwrap();
+        b.wire("adder", "math", "double", "doubler", "double");
+        assert!(b.build().is_ok());
+    }
+    let mut b = Builder::new();
+    b.add_package("adder", &guest("adder")).unwrap();
+    b.add_package("cur_doubler", &guest("cur_doubler")).unwrap();
+    b.wire("adder", "math", "double", "cur_doubler", "double");
+    assert!(b.build().is_ok());
+    let mut b = Builder::new();
+    b.add_package("adder", &guest("adder")).unwrap();
+    b.add_package("cur_doubler", &guest("cur_doubler")).unwrap();
+    b.wire("adder", "math", "double", "cur_doubler", "shout");
+    let e = b.build().err().expect("the mismatch is found on a rebuild");
+    assert_eq!(e.kind, ErrorKind::Link);
+    assert!(e.message.contains("signature mismatch"), "{}", e.message);
+}
