@@ -64,6 +64,10 @@ struct Guests {
     doubler: Vec<u8>,
     adder: Vec<u8>,
     greeter: Vec<u8>,
+    /// packr-guest 0.24.1's doubler (CGRF v3).
+    cur_doubler: Option<Vec<u8>>,
+    /// The doubler written in C with guest/packr_guest.h (CGRF v3; tests/guests/build_c.sh).
+    c_doubler: Option<Vec<u8>>,
 }
 
 fn guests() -> Guests {
@@ -74,6 +78,8 @@ fn guests() -> Guests {
         doubler: guest("doubler"),
         adder: guest("adder"),
         greeter: guest("greeter"),
+        cur_doubler: std::fs::read(repo().join("target/guests/wasm/cur_doubler.wasm")).ok(),
+        c_doubler: std::fs::read(repo().join("target/guests/wasm-c/doubler.wasm")).ok(),
     }
 }
 
@@ -797,6 +803,9 @@ struct CallCase {
     lim: Lim,
     /// Fresh instances before every batch (echo_raw's bump allocator never frees).
     reset: bool,
+    /// The CGRF version the guest speaks (3: a current-generation package, which packr 0.5.4
+    /// cannot run); inputs and expected outputs are encoded in it.
+    wire: u16,
 }
 
 struct Row {
@@ -917,9 +926,28 @@ fn call_cases(g: &Guests) -> Vec<CallCase> {
         Lim { on: true },
         "limits (fuel 1e9 + timeout 10 s): `process`",
     ));
+    for (name, bytes) in [
+        (
+            "packr-guest 0.24.1 `double` S64 (cur_doubler, CGRF v3)",
+            &g.cur_doubler,
+        ),
+        (
+            "C package `double` S64 (guest/packr_guest.h, CGRF v3)",
+            &g.c_doubler,
+        ),
+    ] {
+        if let Some(b) = bytes {
+            v.push(CallCase {
+                name: format!("{name}, {} B wasm", b.len()),
+                pkgs: vec![("doubler", b.clone())],
+                wire: 3,
+                ..doubler(Lim::default(), "")
+            });
+        }
+    }
     for c in &mut v {
-        c.input_b = enc(&c.input);
-        c.expected_b = enc(&c.expected);
+        c.input_b = pv::encode_version(&c.input, c.wire).expect("encode");
+        c.expected_b = pv::encode_version(&c.expected, c.wire).expect("encode");
         c.p_input = to_p(&c.input);
         c.p_expected = to_p(&c.expected);
     }
@@ -943,6 +971,7 @@ impl CallCase {
             p_expected: PValue::Bool(false),
             lim: Lim::default(),
             reset: false,
+            wire: 2,
         }
     }
 }
@@ -1007,7 +1036,7 @@ fn call_bench(c: &CallCase) -> Bench<'_> {
         })
     };
     // packr 0.5.4 has no limits: its column stays empty for the limits rows.
-    let p054: Option<Runner> = (!c.lim.on).then(|| {
+    let p054: Option<Runner> = (!c.lim.on && c.wire == 2).then(|| {
         let new_p054 = move || p054_build(c.shape, &pkg_refs(c));
         let mut p = new_p054();
         Box::new(move |op: Op| match op {
@@ -1032,7 +1061,13 @@ fn call_bench(c: &CallCase) -> Bench<'_> {
         comp: None,
         floor: None,
         p054: None,
-        p054_note: if c.lim.on { "— (no limits)" } else { "" },
+        p054_note: if c.lim.on {
+            "— (no limits)"
+        } else if c.wire != 2 {
+            "— (cannot run CGRF v3 guests)"
+        } else {
+            ""
+        },
     };
     Bench::new(row, c.reset, [Some(func), Some(comp), Some(floor), p054])
 }
