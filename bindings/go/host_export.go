@@ -25,8 +25,8 @@ import (
 func packrGoHostCall(handle C.uintptr_t, input *C.uint8_t, inputLen C.size_t, reply *C.struct_packr_host_reply) (rc C.int32_t) {
 	name := "?"
 	defer func() {
-		if r := recover(); r != nil {
-			setReplyError(reply, fmt.Sprintf("Go host function %s panicked: %v", name, r))
+		if p := recover(); p != nil {
+			setReplyError(reply, fmt.Sprintf("Go host function %s panicked: %v", name, p))
 			rc = 1
 		}
 	}()
@@ -41,7 +41,11 @@ func packrGoHostCall(handle C.uintptr_t, input *C.uint8_t, inputLen C.size_t, re
 	if inputLen > 0 {
 		copy(in, unsafe.Slice((*byte)(unsafe.Pointer(input)), int(inputLen)))
 	}
-	out, err := e.fn(in)
+	r := &HostReply{ptr: reply}
+	out, err := e.fn(in, r)
+	if r.end() {
+		return 0 // deferred: libpackr ignores any output or error now
+	}
 	if err != nil {
 		msg := err.Error()
 		if msg == "" {
