@@ -22,7 +22,7 @@ lib="${PACKR_LIBRARY:-$repo/target/release/libpackr.so}"
 [ -f "$lib" ] || die "$lib is missing: run \`cargo build --release\` in $repo first"
 [ -f "$repo/include/packr.h" ] || die "$repo/include/packr.h is missing"
 guests="${PACKR_GUEST_DIR:-$repo/target/guests/wasm}"
-for g in doubler adder greeter sexpr echo hostile; do
+for g in doubler adder greeter sexpr echo hostile cur_async cur_greeter; do
   [ -f "$guests/$g.wasm" ] || die "$guests/$g.wasm is missing: run tests/guests/build.sh first"
 done
 

@@ -25,6 +25,10 @@
  *   value::insert, value_ops::find / contains, `for (auto [k, v] : m.entries())`,
  *   value_ops::encode(version) for wire version 2 or 3, and
  *   composition::package_generation for the guest SDK generation of a package.
+ * - **Answers later, async calls.** A host callable taking a packr::host_reply & may defer its
+ *   answer (host_reply::defer returns a packr::completion to finish from any thread);
+ *   composition::call_start returns a packr::call that an async packr-guest 0.24 package
+ *   leaves pending while it waits (call::poll, call::wait, call::wait_for, call::fd).
  * - **Host functions from lambdas.** packr::builder::add_host_function stores the callable
  *   on the heap and hands it to libpackr as `user_data`, with a finalizer that deletes it
  *   (so its captured state is destroyed exactly once, when the last composition or func that
@@ -54,6 +58,7 @@
 
 #include "packr.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -61,6 +66,7 @@
 #include <iterator>
 #include <memory>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -90,16 +96,9 @@ inline std::string_view kind_name(packr_kind k) noexcept {
   return i < sizeof names / sizeof names[0] ? names[i] : "unknown";
 }
 
-/** The name of a guest generation: `"0.5"`, `"0.24"` or `"unknown"`. */
+/** The name of a guest generation: `"0.5"`, `"0.24"` or `"unknown"` (packr_generation_name()). */
 inline std::string_view generation_name(packr_generation g) noexcept {
-  switch (g) {
-    case PACKR_GENERATION_V0_5:
-      return "0.5";
-    case PACKR_GENERATION_V0_24:
-      return "0.24";
-    default:
-      return "unknown";
-  }
+  return packr_generation_name(static_cast<uint32_t>(g));
 }
 
 /**
@@ -614,8 +613,8 @@ class value_ops {
   template <class K>
   value_ref find(const value_ops<K> &key) const;
   /**
-   * Whether a map has the key `key` (binary search) or a set has the item `key`. The C API has
-   * no lookup for sets, so for a set this compares every item (linear time). Other kinds throw
+   * Whether a map has the key `key` (packr_value_map_find) or a set has the item `key`
+   * (packr_value_set_contains); both are binary searches. Other kinds throw
    * PACKR_RESULT_INVALID_ARGUMENT.
    */
   template <class K>
@@ -623,9 +622,7 @@ class value_ops {
     packr_kind k = kind();
     if (k == PACKR_KIND_MAP) return packr_value_map_find(v(), key.v()) != nullptr;
     if (k != PACKR_KIND_SET) wrong_kind(k, "map or set");
-    for (std::size_t i = 0, n = size(); i < n; ++i)
-      if (packr_value_equal(packr_value_get(v(), i), key.v())) return true;
-    return false;
+    return packr_value_set_contains(v(), key.v());
   }
   /** Key type of a map (borrowed; empty for other kinds). */
   type_ref key_type() const noexcept { return type_ref(packr_value_key_type(v())); }
@@ -1026,6 +1023,124 @@ class func {
 };
 
 /**
+ * A call started with composition::call_start (`packr_call`): finished already, or parked
+ * while an async packr-guest 0.24 package waits for a deferred host answer (see
+ * host_reply::defer). Move-only; freed with packr_call_free, which abandons a call still
+ * pending (a later answer to it is refused with PACKR_RESULT_NOT_FOUND). It keeps its
+ * composition alive. Use it from one thread at a time; the answers may come from any thread.
+ *
+ * The outcome, once there, is what composition::call would have returned or thrown, and stays:
+ * every poll()/wait() after that returns (or throws) it again.
+ */
+class call {
+ public:
+  call() noexcept = default;
+  /** Takes ownership of `c` (may be NULL). */
+  explicit call(packr_call *c) noexcept : p_(c) {}
+
+  /** True while the call waits for a deferred host answer (packr_call_is_pending). */
+  bool pending() const noexcept { return packr_call_is_pending(p_.get()); }
+  /**
+   * Resumes the call with the answers that have arrived, without blocking (packr_call_poll):
+   * std::nullopt while it still waits, else the CGRF output; a failed call throws packr::error.
+   * The resumed package runs on this thread.
+   */
+  std::optional<bytes> poll() {
+    packr_bytes *out = nullptr;
+    packr_error *e = nullptr;
+    packr_result rc = packr_call_poll(p_.get(), &out, &e);
+    return outcome(rc, out, e);
+  }
+  /**
+   * Waits up to `timeout` for the outcome (packr_call_wait): std::nullopt when the time runs
+   * out (the call stays as it was), else as poll(). A zero or negative timeout is poll().
+   */
+  std::optional<bytes> wait_for(std::chrono::milliseconds timeout) {
+    if (timeout.count() <= 0) return poll();
+    packr_bytes *out = nullptr;
+    packr_error *e = nullptr;
+    packr_result rc = packr_call_wait(p_.get(), static_cast<uint64_t>(timeout.count()), &out, &e);
+    return outcome(rc, out, e);
+  }
+  /**
+   * Waits until the call finishes and returns its CGRF output, or throws its failure. The
+   * composition's timeout and composition::interrupt still end the wait (PACKR_RESULT_LIMIT,
+   * PACKR_RESULT_INTERRUPTED).
+   */
+  bytes wait() {
+    packr_bytes *out = nullptr;
+    packr_error *e = nullptr;
+    packr_result rc = packr_call_wait(p_.get(), 0, &out, &e);
+    std::optional<bytes> r = outcome(rc, out, e);
+    if (!r) throw error(PACKR_RESULT_PENDING, "packr_call_wait returned while the call is pending");
+    return std::move(*r);
+  }
+  /** wait(), decoded. */
+  value wait_value() { return value::decode(wait()); }
+  /**
+   * A descriptor (a pipe's read end) that becomes readable when an answer for this call
+   * arrives, for poll/epoll/select or an event loop; then call poll(). Owned by the call
+   * (never close it); -1 once the call has finished (packr_call_fd).
+   */
+  int fd() const noexcept { return packr_call_fd(p_.get()); }
+
+  packr_call *get() const noexcept { return p_.get(); }
+  packr_call *release() noexcept { return p_.release(); }
+  explicit operator bool() const noexcept { return static_cast<bool>(p_); }
+
+ private:
+  // (Called with rc computed first: the order of evaluation of arguments is unspecified.)
+  static std::optional<bytes> outcome(packr_result rc, packr_bytes *out, packr_error *e) {
+    bytes owned(out);
+    if (rc == PACKR_RESULT_PENDING) {
+      error_handle ignored(e);
+      return std::nullopt;
+    }
+    detail::check(rc, e);
+    return std::optional<bytes>(std::move(owned));
+  }
+  std::unique_ptr<packr_call, detail::deleter<packr_call, packr_call_free>> p_;
+};
+
+/**
+ * A deferred host answer (`packr_completion`), from host_reply::defer. Finish it once, from
+ * any thread, with complete(), complete_value() or fail(); it is freed by the destructor, and
+ * destroying it unanswered fails the waiting call (PACKR_RESULT_HOST, "freed the completion
+ * without completing it"). Move-only; the const members may run on several threads at once.
+ */
+class completion {
+ public:
+  completion() noexcept = default;
+  /** Takes ownership of `c` (may be NULL). */
+  explicit completion(packr_completion *c) noexcept : p_(c) {}
+
+  /**
+   * Answers with CGRF `output` (copied) and wakes the waiting call. Answered before: throws
+   * PACKR_RESULT_INVALID_ARGUMENT; the call has ended (failed, timed out, interrupted, or its
+   * packr::call was destroyed): throws PACKR_RESULT_NOT_FOUND. Bytes that are not CGRF fail
+   * the call with PACKR_RESULT_DECODE.
+   */
+  void complete(byte_view output) const {
+    packr_error *e = nullptr;
+    detail::check(packr_completion_complete(p_.get(), output.data(), output.size(), &e), e);
+  }
+  /** Encodes `output` and answers with it (as complete()). */
+  void complete_value(value_ref output) const { complete(output.encode()); }
+  /** Answers with a failure: the call fails with PACKR_RESULT_HOST and `message`. Throws as complete(). */
+  void fail(std::string_view message) const {
+    packr_error *e = nullptr;
+    detail::check(packr_completion_fail(p_.get(), detail::cstr(message, "message"), &e), e);
+  }
+
+  packr_completion *get() const noexcept { return p_.get(); }
+  packr_completion *release() noexcept { return p_.release(); }
+  explicit operator bool() const noexcept { return static_cast<bool>(p_); }
+
+ private:
+  std::unique_ptr<packr_completion, detail::deleter<packr_completion, packr_completion_free>> p_;
+};
+
+/**
  * A built composition (`packr_composition`). Move-only; freed with packr_composition_free
  * (funcs keep it alive until they are freed too). Every member is const and thread-safe.
  */
@@ -1047,6 +1162,25 @@ class composition {
   /** Encodes `input`, calls `package`.`export_name`, decodes the output. */
   value call_value(std::string_view package, std::string_view export_name, value_ref input) const {
     return value::decode(call(package, export_name, input.encode()));
+  }
+  /**
+   * Starts a call without blocking on deferred host answers of async packages
+   * (packr_composition_call_start): when an async packr-guest 0.24 export parks on a host
+   * function that deferred its answer, this returns a pending packr::call at once; otherwise
+   * the call has finished when this returns. Unknown package or export throws
+   * PACKR_RESULT_NOT_FOUND; failures of the call itself come from call::poll / call::wait.
+   */
+  packr::call call_start(std::string_view package, std::string_view export_name, byte_view input) const {
+    packr_call *out = nullptr;
+    packr_error *e = nullptr;
+    detail::check(packr_composition_call_start(p_.get(), detail::cstr(package), detail::cstr(export_name),
+                                               input.data(), input.size(), &out, &e),
+                  e);
+    return packr::call(out);
+  }
+  /** Encodes `input` and starts the call (call_start). */
+  packr::call call_start_value(std::string_view package, std::string_view export_name, value_ref input) const {
+    return call_start(package, export_name, input.encode());
   }
   /** Resolves `package`.`export_name` once (unknown names throw PACKR_RESULT_NOT_FOUND). */
   packr::func func(std::string_view package, std::string_view export_name) const {
@@ -1104,6 +1238,50 @@ class composition {
 // Host functions and the builder
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * How a host function answers (`packr_host_reply`), for host callables that take one as their
+ * second parameter (see builder::add_host_function). A borrowed view, valid only during the
+ * callback. Usually the callable just returns its answer; the reply is for answering later:
+ *
+ * @code
+ *   b.add_host_function("host", "slow_double", [&queue](packr::value_ref n, packr::host_reply &r) {
+ *     queue.push(n.as_s64(), r.defer());  // answer later, from any thread:
+ *   });                                   //   completion.complete_value(packr::value::s64(2 * n));
+ * @endcode
+ */
+class host_reply {
+ public:
+  explicit host_reply(packr_host_reply *r) noexcept : r_(r) {}
+
+  /**
+   * Defers the answer (packr_host_reply_defer): returns the packr::completion to answer
+   * through later, from any thread. Whatever the callable returns or sets afterwards is
+   * ignored. Meanwhile a packr-guest 0.5.4 package or a sync 0.24 package blocks its calling
+   * thread until the answer comes; an async 0.24 package parks, so composition::call_start
+   * returns a pending packr::call. Deferring twice throws PACKR_RESULT_INVALID_ARGUMENT.
+   */
+  completion defer() {
+    packr_completion *c = nullptr;
+    detail::check(packr_host_reply_defer(r_, &c), "packr_host_reply_defer");
+    deferred_ = true;
+    return completion(c);
+  }
+  /** True once defer() succeeded in this callback. */
+  bool deferred() const noexcept { return deferred_; }
+  /** Sets the CGRF output (copied; replaces an earlier one). */
+  void set_output(byte_view output) {
+    detail::check(packr_host_reply_set_output(r_, output.data(), output.size()), "packr_host_reply_set_output");
+  }
+  /** Encodes `output` and sets it as the output. */
+  void set_output_value(value_ref output) { set_output(output.encode()); }
+
+  packr_host_reply *get() const noexcept { return r_; }
+
+ private:
+  packr_host_reply *r_;
+  bool deferred_ = false;
+};
+
 namespace detail {
 
 /** What libpackr holds as user_data for a C++ host function. */
@@ -1159,7 +1337,28 @@ void reply_with(packr_host_reply *reply, R &&r) {
 template <class F>
 std::function<void(byte_view, packr_host_reply *)> adapt(F &&f) {
   using Fn = std::decay_t<F>;
-  if constexpr (std::is_invocable_v<Fn &, byte_view>) {
+  if constexpr (std::is_invocable_v<Fn &, byte_view, host_reply &>) {
+    return [f = Fn(std::forward<F>(f))](byte_view in, packr_host_reply *reply) mutable {
+      host_reply r(reply);
+      if constexpr (std::is_void_v<std::invoke_result_t<Fn &, byte_view, host_reply &>>) {
+        f(in, r);
+      } else {
+        auto &&out = f(in, r);
+        if (!r.deferred()) reply_with(reply, out);
+      }
+    };
+  } else if constexpr (std::is_invocable_v<Fn &, value_ref, host_reply &>) {
+    return [f = Fn(std::forward<F>(f))](byte_view in, packr_host_reply *reply) mutable {
+      value arg = value::decode(in);
+      host_reply r(reply);
+      if constexpr (std::is_void_v<std::invoke_result_t<Fn &, value_ref, host_reply &>>) {
+        f(arg.ref(), r);
+      } else {
+        auto &&out = f(arg.ref(), r);
+        if (!r.deferred()) reply_with(reply, out);
+      }
+    };
+  } else if constexpr (std::is_invocable_v<Fn &, byte_view>) {
     return [f = Fn(std::forward<F>(f))](byte_view in, packr_host_reply *reply) mutable {
       if constexpr (std::is_void_v<std::invoke_result_t<Fn &, byte_view>>) {
         f(in);
@@ -1263,6 +1462,9 @@ class builder {
    *
    * where `R` is `void` (replies the unit value `()`), packr::value (encoded), or bytes:
    * `std::vector<uint8_t>`, `std::string`, packr::bytes, packr::byte_view (copied at once).
+   * Either shape may take a packr::host_reply & as a second parameter, `R fn(byte_view,
+   * host_reply &)` or `R fn(value_ref, host_reply &)`, to answer later: host_reply::defer()
+   * returns a packr::completion to finish from any thread (then `R` is ignored).
    *
    * Any exception `fn` throws fails the call with PACKR_RESULT_HOST and the exception's
    * what() as the message; nothing escapes into libpackr. `fn` is moved to the heap; libpackr

@@ -1,10 +1,12 @@
 package packr_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log"
 	"strings"
+	"time"
 
 	packr "github.com/packr/libpackr/bindings/go"
 )
@@ -181,4 +183,92 @@ func Example_mapsAndGenerations() {
 	// be=2 not=1 or=1 to=2
 	// map<string, s64>{"a": 1, "b": 41} PACKR_RESULT_INVALID_ARGUMENT
 	// sum_values = 42
+}
+
+// A host function that answers later, from another goroutine, and an async packr-guest 0.24
+// package that parks on it: StartCall returns at once, Wait parks only the waiting goroutine,
+// CallAsync delivers results on channels.
+func Example_asyncCalls() {
+	dir := "../../target/guests/wasm"
+
+	type job struct {
+		n    int64
+		done *packr.Completion
+	}
+	jobs := make(chan job, 16)
+	b := packr.NewBuilder()
+	if err := b.AddPackageFile("a", dir+"/cur_async.wasm"); err != nil {
+		log.Fatal(err)
+	}
+	err := b.AddHostFunctionReply("host", "slow_double", func(in []byte, r *packr.HostReply) ([]byte, error) {
+		v, err := packr.DecodeValue(in)
+		if err != nil {
+			return nil, err
+		}
+		defer v.Close()
+		n, _ := v.AsS64()
+		done, err := r.Defer() // answer later
+		if err != nil {
+			return nil, err
+		}
+		jobs <- job{n, done}
+		return nil, nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := b.Build()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	// A worker goroutine answers the deferred host calls.
+	go func() {
+		for j := range jobs {
+			_ = j.done.CompleteValue(packr.NewS64(2 * j.n))
+			j.done.Close()
+		}
+	}()
+
+	// fetch_double awaits host.slow_double: StartCall returns as soon as it parks.
+	call, err := c.StartCallValue("a", "fetch_double", packr.NewS64(21))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer call.Close()
+	fmt.Println("pending:", call.Pending())
+	out, err := call.WaitValue(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer out.Close()
+	n, _ := out.AsS64()
+	fmt.Println("fetch_double(21) =", n)
+
+	// Many calls at once, each delivered on its channel; cancelling ctx would abandon them.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var results []<-chan packr.Result
+	for i := int64(1); i <= 3; i++ {
+		in, _ := packr.NewS64(i).Encode()
+		results = append(results, c.CallAsync(ctx, "a", "fetch_sum", in))
+	}
+	for i, ch := range results {
+		r := <-ch
+		if r.Err != nil {
+			log.Fatal(r.Err)
+		}
+		v, _ := packr.DecodeValue(r.Output)
+		n, _ := v.AsS64()
+		v.Close()
+		fmt.Printf("fetch_sum(%d) = %d\n", i+1, n)
+	}
+	close(jobs)
+	// Output:
+	// pending: true
+	// fetch_double(21) = 42
+	// fetch_sum(1) = 6
+	// fetch_sum(2) = 10
+	// fetch_sum(3) = 14
 }

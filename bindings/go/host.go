@@ -2,6 +2,7 @@ package packr
 
 /*
 #include <stdint.h>
+#include <stdlib.h>
 #include "packr.h"
 
 extern int32_t packrGoHostCall(uintptr_t, uint8_t *, size_t, struct packr_host_reply *);
@@ -25,8 +26,11 @@ static packr_result packr_go_add_host_function(packr_builder *b, const char *mod
 import "C"
 
 import (
+	"runtime"
 	"runtime/cgo"
+	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // HostFunc implements a host function: it receives the CGRF bytes the guest passed (a copy the
@@ -59,9 +63,145 @@ func ValueHostFunc(fn func(in *Value) (*Value, error)) HostFunc {
 	}
 }
 
+// HostReplyFunc is a host function that may answer later: it receives the guest's CGRF bytes
+// and a *HostReply, valid only until it returns. To answer now it returns the answer as a
+// HostFunc does; to answer later it calls reply.Defer() and hands the returned *Completion to
+// whatever will produce the answer (another goroutine, an event loop); its return values are then
+// ignored. Register it with Builder.AddHostFunctionReply.
+//
+// While the answer is outstanding, a packr-guest 0.5.4 package or a sync 0.24 package blocks
+// the calling goroutine (and its OS thread) inside Call; an async packr-guest 0.24 package parks
+// instead, so Composition.StartCall returns a pending *Call and the goroutine is free.
+type HostReplyFunc func(input []byte, reply *HostReply) ([]byte, error)
+
+// HostReply is how a HostReplyFunc answers later. It is valid only during the callback it was
+// passed to (Defer fails with InvalidArgument afterwards).
+type HostReply struct {
+	mu       sync.Mutex
+	ptr      *C.struct_packr_host_reply
+	deferred bool
+}
+
+// Defer defers the host function's answer (packr_host_reply_defer): the returned *Completion
+// is answered later, from any goroutine, with Complete, CompleteValue or Fail, and then
+// closed. Whatever the host function returns after Defer is ignored. Deferring twice, or after
+// the callback has returned, fails with InvalidArgument.
+func (r *HostReply) Defer() (*Completion, error) {
+	if r == nil {
+		return nil, newError(InvalidArgument, "nil HostReply")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ptr == nil {
+		return nil, newError(InvalidArgument, "HostReply used after its host function returned")
+	}
+	var c *C.packr_completion
+	if err := checkRC(C.packr_host_reply_defer(r.ptr, &c), "packr_host_reply_defer (deferred twice?)"); err != nil {
+		return nil, err
+	}
+	r.deferred = true
+	return newCompletion(c), nil
+}
+
+// Deferred reports whether Defer succeeded.
+func (r *HostReply) Deferred() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.deferred
+}
+
+// end makes the reply unusable (the callback returned) and tells whether it was deferred.
+func (r *HostReply) end() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ptr = nil
+	return r.deferred
+}
+
+// Completion is a deferred host answer (packr_completion), from HostReply.Defer. Answer it
+// exactly once, from any goroutine, with Complete, CompleteValue or Fail, then Close it.
+// Closing it unanswered fails the waiting call with Host ("freed the completion without
+// completing it"); a finalizer does that for a Completion that is dropped without Close. Safe
+// for concurrent use.
+type Completion struct {
+	refs
+	ptr *C.packr_completion
+}
+
+func newCompletion(p *C.packr_completion) *Completion {
+	c := &Completion{refs: refs{n: 1}, ptr: p}
+	runtime.SetFinalizer(c, (*Completion).Close)
+	return c
+}
+
+func (c *Completion) use(f func(p *C.packr_completion) error) error {
+	if c == nil || !c.refs.acquire(true) {
+		return newError(InvalidArgument, "Completion is closed")
+	}
+	defer func() {
+		if c.refs.release() {
+			C.packr_completion_free(c.ptr)
+		}
+	}()
+	return f(c.ptr)
+}
+
+// Complete answers with CGRF output (copied) and wakes the waiting call; the bytes are checked
+// before they reach the guest (invalid CGRF fails that call with Decode). Errors: answered
+// before: InvalidArgument; the call has ended (failed, timed out, interrupted, or its Call
+// was closed): NotFound.
+func (c *Completion) Complete(output []byte) error {
+	return c.use(func(p *C.packr_completion) error {
+		var cerr *C.packr_error
+		return check(C.packr_completion_complete(p, bytesPtr(output), C.size_t(len(output)), &cerr), cerr)
+	})
+}
+
+// CompleteValue encodes v and answers with it (as Complete). A nil v answers the unit value.
+func (c *Completion) CompleteValue(v *Value) error {
+	if v == nil {
+		unit, err := NewTuple()
+		if err != nil {
+			return err
+		}
+		defer unit.Close()
+		v = unit
+	}
+	b, err := v.Encode()
+	if err != nil {
+		return err
+	}
+	return c.Complete(b)
+}
+
+// Fail answers with a failure: the waiting call fails with Host and message. Errors as for
+// Complete.
+func (c *Completion) Fail(message string) error {
+	return c.use(func(p *C.packr_completion) error {
+		cs, err := cString(message, "message")
+		if err != nil {
+			return err
+		}
+		defer C.free(unsafe.Pointer(cs))
+		var cerr *C.packr_error
+		return check(C.packr_completion_fail(p, cs, &cerr), cerr)
+	})
+}
+
+// Close frees the completion (unanswered, it fails the waiting call). Closing twice is fine.
+func (c *Completion) Close() {
+	if c == nil {
+		return
+	}
+	if c.refs.close() {
+		C.packr_completion_free(c.ptr)
+	}
+	runtime.SetFinalizer(c, nil)
+}
+
 type hostEntry struct {
 	module, name string
-	fn           HostFunc
+	fn           HostReplyFunc
 	calls        int64 // atomic
 	finalized    int32 // atomic
 }
@@ -83,7 +223,7 @@ func HostFunctionStats() (live, created, finalized, doubleFinalized int64) {
 
 // addHostFunction registers fn on b. libpackr owns the handle from here on: its finalizer
 // (packrGoHostFinalize) deletes it, before this returns on failure.
-func addHostFunction(b *C.packr_builder, module, name string, fn HostFunc) error {
+func addHostFunction(b *C.packr_builder, module, name string, fn HostReplyFunc) error {
 	if fn == nil {
 		return newError(InvalidArgument, "host function %s.%s is nil", module, name)
 	}

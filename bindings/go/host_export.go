@@ -24,9 +24,14 @@ import (
 //export packrGoHostCall
 func packrGoHostCall(handle C.uintptr_t, input *C.uint8_t, inputLen C.size_t, reply *C.struct_packr_host_reply) (rc C.int32_t) {
 	name := "?"
+	r := &HostReply{ptr: reply}
 	defer func() {
-		if r := recover(); r != nil {
-			setReplyError(reply, fmt.Sprintf("Go host function %s panicked: %v", name, r))
+		if p := recover(); p != nil {
+			if r.end() {
+				rc = 0 // deferred before the panic: the completion decides
+				return
+			}
+			setReplyError(reply, fmt.Sprintf("Go host function %s panicked: %v", name, p))
 			rc = 1
 		}
 	}()
@@ -41,7 +46,10 @@ func packrGoHostCall(handle C.uintptr_t, input *C.uint8_t, inputLen C.size_t, re
 	if inputLen > 0 {
 		copy(in, unsafe.Slice((*byte)(unsafe.Pointer(input)), int(inputLen)))
 	}
-	out, err := e.fn(in)
+	out, err := e.fn(in, r)
+	if r.end() {
+		return 0 // deferred: libpackr ignores any output or error now
+	}
 	if err != nil {
 		msg := err.Error()
 		if msg == "" {

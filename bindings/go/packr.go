@@ -7,6 +7,12 @@
 // bytes ([Composition.Call]) or with [Value]s ([Composition.CallValue]). [Composition.Func]
 // resolves an export once for repeated calls.
 //
+// Host functions may answer later ([Builder.AddHostFunctionReply], [HostReply.Defer],
+// [Completion]); an async packr-guest 0.24 package then parks, and [Composition.StartCall]
+// returns a pending [Call] ([Call.Wait] with a context, [Call.Poll], [Call.Fd]), or
+// [Composition.CallAsync] delivers the [Result] on a channel. Waiting goroutines hold no OS
+// thread: they park on the call's descriptor through the runtime poller.
+//
 // Memory: every object that owns C memory ([Builder], [Composition], [Func], [Value], [Type])
 // has an explicit Close method and a finalizer as a safety net, so forgetting Close leaks
 // nothing in the long run, but closing deterministically is cheaper and recommended.
@@ -52,6 +58,9 @@ const (
 	Interrupted     Code = C.PACKR_RESULT_INTERRUPTED
 	IO              Code = C.PACKR_RESULT_IO
 	Panic           Code = C.PACKR_RESULT_PANIC
+	// Pending: a started call still waits for a deferred host answer (not a failure; Call.Poll
+	// reports it as done == false).
+	Pending Code = C.PACKR_RESULT_PENDING
 )
 
 // String gives the C name of the code, for example "PACKR_RESULT_HOST", or

@@ -18,8 +18,9 @@ import (
 // Its methods are safe to call from several goroutines (a mutex serialises them). After Build
 // (successful or not) or Close, every method returns an InvalidArgument error.
 type Builder struct {
-	mu  sync.Mutex
-	ptr *C.packr_builder
+	mu      sync.Mutex
+	ptr     *C.packr_builder
+	timeout time.Duration // as set (rounded up to ms), for the waits of started calls
 }
 
 // NewBuilder returns an empty builder.
@@ -103,6 +104,18 @@ func (b *Builder) Wire(target, importModule, importName, source, sourceExport st
 // imports it (and is not wired otherwise). libpackr keeps fn (through a cgo.Handle) until the
 // last builder, composition or func holding it is freed.
 func (b *Builder) AddHostFunction(module, name string, fn HostFunc) error {
+	var rf HostReplyFunc
+	if fn != nil {
+		rf = func(input []byte, _ *HostReply) ([]byte, error) { return fn(input) }
+	}
+	return b.with(func(p *C.packr_builder) error {
+		return addHostFunction(p, module, name, rf)
+	})
+}
+
+// AddHostFunctionReply registers fn, a host function that may defer its answer (see
+// HostReplyFunc and HostReply.Defer), as module.name; otherwise as AddHostFunction.
+func (b *Builder) AddHostFunctionReply(module, name string, fn HostReplyFunc) error {
 	return b.with(func(p *C.packr_builder) error {
 		return addHostFunction(p, module, name, fn)
 	})
@@ -124,7 +137,11 @@ func (b *Builder) SetTimeout(d time.Duration) error {
 		ms = uint64((d + time.Millisecond - 1) / time.Millisecond)
 	}
 	return b.with(func(p *C.packr_builder) error {
-		return checkRC(C.packr_builder_set_timeout_ms(p, C.uint64_t(ms)), "packr_builder_set_timeout_ms")
+		if err := checkRC(C.packr_builder_set_timeout_ms(p, C.uint64_t(ms)), "packr_builder_set_timeout_ms"); err != nil {
+			return err
+		}
+		b.timeout = time.Duration(ms) * time.Millisecond
+		return nil
 	})
 }
 
@@ -157,6 +174,7 @@ func (b *Builder) Build() (*Composition, error) {
 			return err
 		}
 		c = newComposition(out)
+		c.timeout = b.timeout
 		return nil
 	})
 	return c, err
@@ -203,6 +221,10 @@ type Composition struct {
 	refs
 	ptr      *C.packr_composition
 	packages []string
+	timeout  time.Duration // the per-call time limit (0: none)
+
+	intrMu sync.Mutex
+	intr   chan struct{} // closed (and replaced) by Interrupt, to wake the waits of started calls
 }
 
 func newComposition(p *C.packr_composition) *Composition {
@@ -342,15 +364,9 @@ const (
 	GenerationV0_24   Generation = C.PACKR_GENERATION_V0_24   // packr-guest 0.24: CGRF v3, maps and sets
 )
 
-// String gives "0.5", "0.24" or "unknown".
+// String gives "0.5", "0.24" or "unknown" (packr_generation_name).
 func (g Generation) String() string {
-	switch g {
-	case GenerationV0_5:
-		return "0.5"
-	case GenerationV0_24:
-		return "0.24"
-	}
-	return "unknown"
+	return C.GoString(C.packr_generation_name(C.uint32_t(g)))
 }
 
 // PackageGeneration tells which packr guest SDK generation built package pkg, and the evidence
@@ -391,6 +407,22 @@ func (c *Composition) Interrupt() {
 	}
 	defer c.release()
 	C.packr_composition_interrupt(c.ptr)
+	c.intrMu.Lock()
+	if c.intr != nil {
+		close(c.intr)
+		c.intr = nil
+	}
+	c.intrMu.Unlock()
+}
+
+// interrupted returns a channel that Interrupt closes.
+func (c *Composition) interrupted() <-chan struct{} {
+	c.intrMu.Lock()
+	defer c.intrMu.Unlock()
+	if c.intr == nil {
+		c.intr = make(chan struct{})
+	}
+	return c.intr
 }
 
 // Func is a resolved export. Safe to call from any number of goroutines at once.

@@ -1006,24 +1006,26 @@ func (v *Value) Find(key *Value) (*Value, error) {
 	return &Value{ptr: (*C.packr_value)(unsafe.Pointer(c)), owner: owner, gen: owner.gen}, nil
 }
 
-// Contains reports whether a map has the key x (a binary search) or a set has the item x. The C
-// API has no lookup for sets, so for a set every item is compared (linear time). Other kinds
-// fail with InvalidArgument.
+// Contains reports whether a map has the key x or a set has the item x (binary searches:
+// packr_value_map_find, packr_value_set_contains). Other kinds fail with InvalidArgument.
 func (v *Value) Contains(x *Value) (bool, error) {
 	switch v.Kind() {
 	case KindMap:
 		f, err := v.Find(x)
 		return f != nil, err
 	case KindSet:
-		if _, err := x.cptr(); err != nil {
+		p, err := v.cptr()
+		if err != nil {
 			return false, err
 		}
-		for i, n := 0, v.Len(); i < n; i++ {
-			if v.Get(i).Equal(x) {
-				return true, nil
-			}
+		xp, err := x.cptr()
+		if err != nil {
+			return false, err
 		}
-		return false, nil
+		found := bool(C.packr_value_set_contains(p, xp))
+		runtime.KeepAlive(v)
+		runtime.KeepAlive(x)
+		return found, nil
 	}
 	if _, err := v.cptr(); err != nil {
 		return false, err

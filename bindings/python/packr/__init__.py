@@ -15,16 +15,16 @@ The library is loaded from ``$PACKR_LIBRARY``, else the repository's
 
 from ._errors import (CompileError, DecodeError, EncodeError, Error, GuestError, HostError,
                       InterruptError, InvalidArgumentError, IoError, LimitError, LinkError,
-                      NotFoundError, PanicError, Result, TrapError)
+                      NotFoundError, PanicError, PendingError, Result, TrapError)
 from ._lib import lib as _clib, library_path
-from ._runtime import (PRECOMPILE_ALL, PRECOMPILE_FUEL, PRECOMPILE_PLAIN, Builder, Composition,
-                       Func, Generation, PackageGeneration, host_function_stats, precompile,
-                       precompile_file)
+from ._runtime import (PRECOMPILE_ALL, PRECOMPILE_FUEL, PRECOMPILE_PLAIN, Builder, Call,
+                       Completion, Composition, Func, Generation, HostReply, PackageGeneration,
+                       host_function_stats, precompile, precompile_file)
 from ._value import Kind, Type, Value
 
 __all__ = [
-    "Builder", "Composition", "Func", "Value", "Type", "Kind", "Generation", "PackageGeneration",
-    "Result", "Error",
+    "Builder", "Composition", "Func", "Call", "Completion", "HostReply", "Value", "Type", "Kind",
+    "Generation", "PackageGeneration", "Result", "Error", "PendingError",
     "InvalidArgumentError", "NotFoundError", "CompileError", "LinkError", "TrapError",
     "GuestError", "HostError", "DecodeError", "EncodeError", "LimitError", "InterruptError",
     "IoError", "PanicError", "version", "library_path", "host_function_stats", "precompile",

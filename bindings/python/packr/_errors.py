@@ -10,7 +10,7 @@ from ._lib import lib
 __all__ = [
     "Result", "Error", "InvalidArgumentError", "NotFoundError", "CompileError", "LinkError",
     "TrapError", "GuestError", "HostError", "DecodeError", "EncodeError", "LimitError",
-    "InterruptError", "IoError", "PanicError",
+    "InterruptError", "IoError", "PanicError", "PendingError",
 ]
 
 
@@ -31,6 +31,7 @@ class Result(enum.IntEnum):
     INTERRUPTED = 11
     IO = 12
     PANIC = 13
+    PENDING = 14  #: a started call still waits for a deferred host answer (not a failure)
 
     def __str__(self) -> str:
         return lib.packr_result_name(int(self)).decode()
@@ -98,10 +99,13 @@ LimitError = _sub("LimitError", Result.LIMIT, doc="A fuel, time, memory, size or
 InterruptError = _sub("InterruptError", Result.INTERRUPTED, doc="Composition.interrupt() stopped the call.")
 IoError = _sub("IoError", Result.IO, doc="A file could not be read.")
 PanicError = _sub("PanicError", Result.PANIC, doc="An internal libpackr bug caught at the boundary.")
+PendingError = _sub("PendingError", Result.PENDING,
+                    doc="A started call still waits for a deferred host answer (Call.poll and "
+                        "Call.wait return None instead of raising it).")
 
 _BY_CODE = {c.code: c for c in (InvalidArgumentError, NotFoundError, CompileError, LinkError,
                                 TrapError, GuestError, HostError, DecodeError, EncodeError,
-                                LimitError, InterruptError, IoError, PanicError)}
+                                LimitError, InterruptError, IoError, PanicError, PendingError)}
 
 
 def check(rc: int, err: c_void_p | None = None, what: str = "") -> None:

@@ -153,6 +153,19 @@ _PROTOTYPES = {
     "packr_value_value_type": (_P, [_P]),
     "packr_value_encode_version": (_R, [_P, c_uint32, _PP, _PP]),
     "packr_composition_package_generation": (c_uint32, [_P, c_char_p, POINTER(c_char_p)]),
+    "packr_value_set_contains": (c_bool, [_P, _P]),
+    "packr_generation_name": (c_char_p, [c_uint32]),
+    # deferred host answers, started calls
+    "packr_host_reply_defer": (_R, [_P, _PP]),
+    "packr_completion_complete": (_R, [_P, c_char_p, c_size_t, _PP]),
+    "packr_completion_fail": (_R, [_P, c_char_p, _PP]),
+    "packr_completion_free": (None, [_P]),
+    "packr_composition_call_start": (_R, [_P, c_char_p, c_char_p, c_char_p, c_size_t, _PP, _PP]),
+    "packr_call_poll": (_R, [_P, _PP, _PP]),
+    "packr_call_wait": (_R, [_P, c_uint64, _PP, _PP]),
+    "packr_call_is_pending": (c_bool, [_P]),
+    "packr_call_fd": (c_int32, [_P]),
+    "packr_call_free": (None, [_P]),
 }
 
 # Scalars: name -> ctypes type; constructors packr_value_<name>, accessors packr_value_as_<name>,

@@ -825,12 +825,16 @@ class Value:
             yield self[i]
 
     def __contains__(self, x) -> bool:
-        """``key in m`` for a map (binary search), ``item in s`` for a set (the C API has no
-        lookup for sets: every item is compared), ``x in v`` (a child equal to x) otherwise."""
+        """``key in m`` for a map, ``item in s`` for a set (binary searches:
+        packr_value_map_find, packr_value_set_contains), ``x in v`` (a child equal to x)
+        otherwise."""
         if not isinstance(x, Value):
             return False
-        if self.kind == Kind.MAP:
+        kind = self.kind
+        if kind == Kind.MAP:
             return self.find(x) is not None
+        if kind == Kind.SET:
+            return bool(lib.packr_value_set_contains(self._cptr(), x._cptr()))
         x._cptr()
         return any(c == x for c in self)
 
