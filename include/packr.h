@@ -933,6 +933,8 @@ packr_result packr_composition_call_start(const struct packr_composition *c,
  * outcome: `PACKR_RESULT_PENDING` while it still waits (nothing is written), otherwise exactly
  * what `packr_composition_call` would have returned (the output in `*output_out`, a new
  * `packr_bytes`, or the failure). A finished call reports the same outcome on every poll.
+ * The limits apply here too: after `packr_composition_interrupt`, or once the composition's
+ * timeout has passed, it reports `PACKR_RESULT_INTERRUPTED` or `PACKR_RESULT_LIMIT`.
  * The resumed package runs on this thread. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
  * Threading: one thread at a time per call.
  */
@@ -962,8 +964,9 @@ bool packr_call_is_pending(const struct packr_call *call);
 
 /**
  * A file descriptor (a pipe's read end) that becomes readable when a host answer for this
- * call arrives, for `poll`/`epoll`/`select` or an event loop; then call `packr_call_poll`
- * (which drains it). Owned by the call: valid until `packr_call_free`, never close it.
+ * call arrives or `packr_composition_interrupt` is called, for `poll`/`epoll`/`select` or an
+ * event loop; then call `packr_call_poll` (which drains it). The composition's timeout does
+ * not signal it: an event loop that sets one polls again when it is due. Owned by the call: valid until `packr_call_free`, never close it.
  * A finished call, NULL, or no descriptor available: -1. Threading: as `packr_call_poll`.
  */
 int32_t packr_call_fd(const struct packr_call *call);
@@ -1126,8 +1129,10 @@ packr_result packr_host_reply_set_error(struct packr_host_reply *r,
  * pending `packr_call` and the thread is free. A completion freed without an answer fails the
  * waiting call (`PACKR_RESULT_HOST`, "freed the completion without completing it").
  *
- * Calling it twice in one callback: `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`.
+ * A callback that defers and then returns non-zero (or sets an error) fails the call as
+ * usual; the completion it handed out is then unwanted (completing it returns
+ * `PACKR_RESULT_NOT_FOUND`), but must still be freed. Calling it twice in one callback:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
  */
 PACKR_MUST_USE
 packr_result packr_host_reply_defer(struct packr_host_reply *r,

@@ -204,3 +204,21 @@ fn sync_guests_of_both_generations_wait_for_deferred_answers() {
         assert!(s.contains('X'), "{pkg}: {s}");
     }
 }
+
+#[test]
+fn polling_notices_interrupts_and_deadlines() {
+    let (c, rx) = composition(0);
+    let mut call = start(&c, "fetch_double", 1);
+    let _pending = rx.recv().unwrap();
+    assert!(call.poll().is_none());
+    c.interrupt();
+    let e = call.poll().unwrap().clone().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Interrupted, "{}", e.message);
+
+    let (c, rx) = composition(50);
+    let mut call = start(&c, "fetch_double", 1);
+    let _pending = rx.recv().unwrap();
+    std::thread::sleep(Duration::from_millis(80));
+    let e = call.poll().unwrap().clone().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit, "{}", e.message);
+}

@@ -157,6 +157,8 @@ fn outcome(
 /// outcome: `PACKR_RESULT_PENDING` while it still waits (nothing is written), otherwise exactly
 /// what `packr_composition_call` would have returned (the output in `*output_out`, a new
 /// `packr_bytes`, or the failure). A finished call reports the same outcome on every poll.
+/// The limits apply here too: after `packr_composition_interrupt`, or once the composition's
+/// timeout has passed, it reports `PACKR_RESULT_INTERRUPTED` or `PACKR_RESULT_LIMIT`.
 /// The resumed package runs on this thread. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
 /// Threading: one thread at a time per call.
 #[unsafe(no_mangle)]
@@ -202,8 +204,9 @@ pub unsafe extern "C" fn packr_call_is_pending(call: *const packr_call) -> bool 
 }
 
 /// A file descriptor (a pipe's read end) that becomes readable when a host answer for this
-/// call arrives, for `poll`/`epoll`/`select` or an event loop; then call `packr_call_poll`
-/// (which drains it). Owned by the call: valid until `packr_call_free`, never close it.
+/// call arrives or `packr_composition_interrupt` is called, for `poll`/`epoll`/`select` or an
+/// event loop; then call `packr_call_poll` (which drains it). The composition's timeout does
+/// not signal it: an event loop that sets one polls again when it is due. Owned by the call: valid until `packr_call_free`, never close it.
 /// A finished call, NULL, or no descriptor available: -1. Threading: as `packr_call_poll`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_call_fd(call: *const packr_call) -> i32 {

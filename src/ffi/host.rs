@@ -95,8 +95,10 @@ pub unsafe extern "C" fn packr_host_reply_set_error(
 /// pending `packr_call` and the thread is free. A completion freed without an answer fails the
 /// waiting call (`PACKR_RESULT_HOST`, "freed the completion without completing it").
 ///
-/// Calling it twice in one callback: `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments:
-/// `PACKR_RESULT_INVALID_ARGUMENT`.
+/// A callback that defers and then returns non-zero (or sets an error) fails the call as
+/// usual; the completion it handed out is then unwanted (completing it returns
+/// `PACKR_RESULT_NOT_FOUND`), but must still be freed. Calling it twice in one callback:
+/// `PACKR_RESULT_INVALID_ARGUMENT`. NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`.
 #[unsafe(no_mangle)]
 #[must_use]
 pub unsafe extern "C" fn packr_host_reply_defer(

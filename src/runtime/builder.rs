@@ -376,6 +376,7 @@ impl Builder {
             value_limits: self.value_limits,
             interrupts: Arc::new(AtomicU64::new(0)),
             pool: Padded(Mutex::new(Vec::new())),
+            parked_wakers: Mutex::new(Vec::new()),
         };
         if !to_probe.is_empty() {
             probe(&mut shared, &to_probe, &self.packages)?;

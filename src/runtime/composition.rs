@@ -113,6 +113,9 @@ pub(crate) struct Shared {
     /// On a cache line of its own: every call writes it, and other threads read the fields
     /// around it on every call.
     pub pool: Padded<Mutex<Vec<Store<StoreData>>>>,
+    /// The wakers of calls that parked (weak: a finished call's waker goes with it), so that
+    /// `interrupt` can wake them.
+    pub parked_wakers: Mutex<Vec<std::sync::Weak<Waker>>>,
 }
 
 /// A value alone on its cache lines (so writes to it do not slow readers of its neighbours).
@@ -274,6 +277,17 @@ impl Shared {
                     inconclusive
                 }
             }
+        }
+    }
+
+    /// Remembers a parked call's waker for `Composition::interrupt`.
+    pub(crate) fn watch(&self, w: &Arc<Waker>) {
+        let mut v = lock(&self.parked_wakers);
+        if v.len() >= 64 {
+            v.retain(|w| w.strong_count() > 0);
+        }
+        if !v.iter().any(|x| std::ptr::eq(x.as_ptr(), Arc::as_ptr(w))) {
+            v.push(Arc::downgrade(w));
         }
     }
 
@@ -716,6 +730,7 @@ impl Composition {
         if let Err(e) = &r
             && e.downcast_ref::<Parked>().is_some()
         {
+            self.shared.watch(&store.data().waker);
             return Ok(PendingCall::parked(self.clone(), store, pkg, export));
         }
         Ok(PendingCall::done(
@@ -854,5 +869,11 @@ impl Composition {
     pub fn interrupt(&self) {
         self.shared.interrupts.fetch_add(1, Ordering::SeqCst);
         self.shared.engine.increment_epoch();
+        // Parked calls sleep outside wasm: wake them (and their descriptors) to notice.
+        let mut w = lock(&self.shared.parked_wakers);
+        w.retain(|w| w.strong_count() > 0);
+        for w in w.iter().filter_map(std::sync::Weak::upgrade) {
+            w.notify();
+        }
     }
 }

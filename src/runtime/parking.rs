@@ -123,8 +123,13 @@ pub(crate) fn drive(
                         .into(),
                 ));
             }
-            let Some(until) = until else { return Ok(None) };
             let d = cx.data();
+            let Some(until) = until else {
+                // Not waiting, but the limits still apply: an interrupt or a passed deadline
+                // ends the call now.
+                wait_until(d, &|| false, Instant::now()).map_err(wasmtime::Error::new)?;
+                return Ok(None);
+            };
             let any_ready = || {
                 d.parked
                     .iter()
@@ -280,7 +285,11 @@ impl PendingCall {
                 drive(store.as_context_mut(), self.pkg, until)
             };
             match r {
-                Ok(None) => self.store = Some(store),
+                Ok(None) => {
+                    // Parked: let an interrupt wake whoever watches this call's descriptor.
+                    self.comp.shared.watch(&store.data().waker);
+                    self.store = Some(store);
+                }
                 Ok(Some(out)) => {
                     self.done = Some(self.comp.finish(store, Ok(out), self.pkg, self.export))
                 }

@@ -249,6 +249,20 @@ static void misuse(packr_composition *c) {
   CHECK(strcmp(packr_result_name(PACKR_RESULT_PENDING), "PACKR_RESULT_PENDING") == 0, "name");
 }
 
+static void interrupt_wakes_the_fd(packr_composition *c) {
+  packr_call *call = start(c, "fetch_double", 1);
+  packr_completion *d = next(NULL);
+  int fd = packr_call_fd(call);
+  struct pollfd p = {fd, POLLIN, 0};
+  CHECK(fd >= 0 && poll(&p, 1, 0) == 0, "quiet before");
+  packr_composition_interrupt(c);
+  CHECK(poll(&p, 1, 5000) == 1, "readable after the interrupt");
+  packr_bytes *out = NULL;
+  CHECK(packr_call_poll(call, &out, NULL) == PACKR_RESULT_INTERRUPTED, "poll sees the interrupt");
+  packr_call_free(call);
+  packr_completion_free(d);
+}
+
 static void never_answered_times_out(const char *dir) {
   packr_composition *c = build(dir, 100);
   int64_t n = 0;
@@ -274,6 +288,7 @@ int main(int argc, char **argv) {
   blocking_call_waits(c);
   many_parked_calls(c);
   misuse(c);
+  interrupt_wakes_the_fd(c);
   packr_composition_free(c);
   never_answered_times_out(dir);
   printf("test_async: %d passed, %d failed\n", passed, failed);
