@@ -1188,6 +1188,195 @@ packr_result packr_package_precompile_file(const char *wasm_path,
 const char *packr_result_name(uint32_t code);
 
 /**
+ * A new `char` value. `scalar` must be a Unicode scalar value (at most 0x10FFFF and not a
+ * surrogate), else `PACKR_RESULT_INVALID_ARGUMENT`. On success `*value_out` is a new value.
+ * Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_char(uint32_t scalar, struct packr_value **value_out);
+
+/**
+ * A new `string` value holding a copy of `len` bytes of UTF-8 at `data` (which may contain
+ * NUL bytes, and may be NULL when `len` is 0). Invalid UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
+ * On success `*value_out` is a new value. Any thread.
+ */
+PACKR_MUST_USE
+packr_result packr_value_string(const char *data,
+                                size_t len,
+                                struct packr_value **value_out);
+
+/**
+ * The `char` in `v` as a Unicode scalar value. Not a char: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (and `*out` is untouched). NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_char(const struct packr_value *v, uint32_t *out);
+
+/**
+ * A borrowed view of the string in `v`: `*data_out` points at `*len_out` bytes of UTF-8,
+ * NOT NUL-terminated (strings may contain NUL), valid while `v`'s owner lives and is not
+ * modified. Not a string: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE
+packr_result packr_value_as_string(const struct packr_value *v,
+                                   const char **data_out,
+                                   size_t *len_out);
+
+/**
+ * A new `bool` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_bool(bool x);
+
+/**
+ * A new `u8` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_u8(uint8_t x);
+
+/**
+ * A new `u16` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_u16(uint16_t x);
+
+/**
+ * A new `u32` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_u32(uint32_t x);
+
+/**
+ * A new `u64` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_u64(uint64_t x);
+
+/**
+ * A new `s8` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_s8(int8_t x);
+
+/**
+ * A new `s16` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_s16(int16_t x);
+
+/**
+ * A new `s32` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_s32(int32_t x);
+
+/**
+ * A new `s64` value. Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_s64(int64_t x);
+
+/**
+ * A new `f32` value (any bit pattern, NaN payloads included, is kept exactly). Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_f32(float x);
+
+/**
+ * A new `f64` value (any bit pattern, NaN payloads included, is kept exactly). Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_f64(double x);
+
+/**
+ * A new `flags` value (bit i set = flag i; flag names are not carried). Returns a new value (free it with `packr_value_free`, or
+ * hand it to a function that consumes it); NULL only when out of memory. Any thread.
+ */
+struct packr_value *packr_value_flags(uint64_t x);
+
+/**
+ * Reads the `bool` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_bool(const struct packr_value *v, bool *out);
+
+/**
+ * Reads the `u8` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_u8(const struct packr_value *v, uint8_t *out);
+
+/**
+ * Reads the `u16` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_u16(const struct packr_value *v, uint16_t *out);
+
+/**
+ * Reads the `u32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_u32(const struct packr_value *v, uint32_t *out);
+
+/**
+ * Reads the `u64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_u64(const struct packr_value *v, uint64_t *out);
+
+/**
+ * Reads the `s8` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_s8(const struct packr_value *v, int8_t *out);
+
+/**
+ * Reads the `s16` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_s16(const struct packr_value *v, int16_t *out);
+
+/**
+ * Reads the `s32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_s32(const struct packr_value *v, int32_t *out);
+
+/**
+ * Reads the `s64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_s64(const struct packr_value *v, int64_t *out);
+
+/**
+ * Reads the `f32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_f32(const struct packr_value *v, float *out);
+
+/**
+ * Reads the `f64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_f64(const struct packr_value *v, double *out);
+
+/**
+ * Reads the `flags` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
+ * (no conversion between kinds; `*out` is untouched). NULL arguments:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
+ */
+PACKR_MUST_USE packr_result packr_value_as_flags(const struct packr_value *v, uint64_t *out);
+
+/**
  * The declared signature of one function of package `package`, as text: for example
  * `func(n: s64) -> s64`, `func(s: string)` (no result), `func(m: map<string, s64>) -> s64`,
  * `func(p: record pair{first: s64, second: string}) -> s64`,
@@ -1587,195 +1776,6 @@ bool packr_value_equal(const struct packr_value *a, const struct packr_value *b)
  * The kind of `v`; `PACKR_KIND_NONE` (0) for NULL. Any thread.
  */
 packr_kind packr_value_kind(const struct packr_value *v);
-
-/**
- * A new `char` value. `scalar` must be a Unicode scalar value (at most 0x10FFFF and not a
- * surrogate), else `PACKR_RESULT_INVALID_ARGUMENT`. On success `*value_out` is a new value.
- * Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_char(uint32_t scalar, struct packr_value **value_out);
-
-/**
- * A new `string` value holding a copy of `len` bytes of UTF-8 at `data` (which may contain
- * NUL bytes, and may be NULL when `len` is 0). Invalid UTF-8: `PACKR_RESULT_INVALID_ARGUMENT`.
- * On success `*value_out` is a new value. Any thread.
- */
-PACKR_MUST_USE
-packr_result packr_value_string(const char *data,
-                                size_t len,
-                                struct packr_value **value_out);
-
-/**
- * The `char` in `v` as a Unicode scalar value. Not a char: `PACKR_RESULT_INVALID_ARGUMENT`
- * (and `*out` is untouched). NULL arguments: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_char(const struct packr_value *v, uint32_t *out);
-
-/**
- * A borrowed view of the string in `v`: `*data_out` points at `*len_out` bytes of UTF-8,
- * NOT NUL-terminated (strings may contain NUL), valid while `v`'s owner lives and is not
- * modified. Not a string: `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE
-packr_result packr_value_as_string(const struct packr_value *v,
-                                   const char **data_out,
-                                   size_t *len_out);
-
-/**
- * A new `bool` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_bool(bool x);
-
-/**
- * A new `u8` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_u8(uint8_t x);
-
-/**
- * A new `u16` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_u16(uint16_t x);
-
-/**
- * A new `u32` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_u32(uint32_t x);
-
-/**
- * A new `u64` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_u64(uint64_t x);
-
-/**
- * A new `s8` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_s8(int8_t x);
-
-/**
- * A new `s16` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_s16(int16_t x);
-
-/**
- * A new `s32` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_s32(int32_t x);
-
-/**
- * A new `s64` value. Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_s64(int64_t x);
-
-/**
- * A new `f32` value (any bit pattern, NaN payloads included, is kept exactly). Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_f32(float x);
-
-/**
- * A new `f64` value (any bit pattern, NaN payloads included, is kept exactly). Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_f64(double x);
-
-/**
- * A new `flags` value (bit i set = flag i; flag names are not carried). Returns a new value (free it with `packr_value_free`, or
- * hand it to a function that consumes it); NULL only when out of memory. Any thread.
- */
-struct packr_value *packr_value_flags(uint64_t x);
-
-/**
- * Reads the `bool` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_bool(const struct packr_value *v, bool *out);
-
-/**
- * Reads the `u8` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_u8(const struct packr_value *v, uint8_t *out);
-
-/**
- * Reads the `u16` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_u16(const struct packr_value *v, uint16_t *out);
-
-/**
- * Reads the `u32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_u32(const struct packr_value *v, uint32_t *out);
-
-/**
- * Reads the `u64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_u64(const struct packr_value *v, uint64_t *out);
-
-/**
- * Reads the `s8` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_s8(const struct packr_value *v, int8_t *out);
-
-/**
- * Reads the `s16` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_s16(const struct packr_value *v, int16_t *out);
-
-/**
- * Reads the `s32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_s32(const struct packr_value *v, int32_t *out);
-
-/**
- * Reads the `s64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_s64(const struct packr_value *v, int64_t *out);
-
-/**
- * Reads the `f32` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_f32(const struct packr_value *v, float *out);
-
-/**
- * Reads the `f64` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_f64(const struct packr_value *v, double *out);
-
-/**
- * Reads the `flags` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
- * (no conversion between kinds; `*out` is untouched). NULL arguments:
- * `PACKR_RESULT_INVALID_ARGUMENT`. Any thread.
- */
-PACKR_MUST_USE packr_result packr_value_as_flags(const struct packr_value *v, uint64_t *out);
 
 /**
  * A new empty tuple (the unit value `()` until items are pushed with `packr_value_push`).

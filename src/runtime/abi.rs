@@ -18,6 +18,9 @@ use wasmtime::{AsContext, AsContextMut, Memory, TypedFunc};
 /// An export's wasm signature.
 pub(crate) type ExportFn = TypedFunc<(i32, i32, i32, i32), i32>;
 
+/// `__pack_resume(completion_id, result_ptr, result_len, out_ptr_ptr, out_len_ptr) -> status`.
+pub(crate) type ResumeFn = TypedFunc<(i32, i32, i32, i32, i32), i32>;
+
 /// Handles into one instantiated package.
 pub(crate) struct PackageHandles {
     pub name: String,
@@ -25,7 +28,7 @@ pub(crate) struct PackageHandles {
     pub generation: Generation,
     pub wire: u16,
     /// `__pack_resume`, the re-entry of an async packr-guest 0.24 package.
-    pub resume: Option<TypedFunc<(i32, i32, i32, i32, i32), i32>>,
+    pub resume: Option<ResumeFn>,
     pub memory: Memory,
     pub alloc: Option<TypedFunc<i32, i32>>,
     pub free: Option<TypedFunc<(i32, i32), ()>>,
