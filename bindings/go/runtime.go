@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,6 +89,16 @@ func (b *Builder) AddPackageFile(name, path string) error {
 // Wire makes package target's import importModule.importName run package source's export
 // sourceExport. Names are checked by Build.
 func (b *Builder) Wire(target, importModule, importName, source, sourceExport string) error {
+	return b.wire(false, target, importModule, importName, source, sourceExport)
+}
+
+// WireUnchecked is Wire without the typed-wiring check: Build otherwise fails with a Link
+// error when both packages declare signatures (metadata) for the two ends that do not match.
+func (b *Builder) WireUnchecked(target, importModule, importName, source, sourceExport string) error {
+	return b.wire(true, target, importModule, importName, source, sourceExport)
+}
+
+func (b *Builder) wire(unchecked bool, target, importModule, importName, source, sourceExport string) error {
 	return b.with(func(p *C.packr_builder) error {
 		cs, free, err := cStrings(target, "target package", importModule, "import module",
 			importName, "import name", source, "source package", sourceExport, "source export")
@@ -96,6 +107,9 @@ func (b *Builder) Wire(target, importModule, importName, source, sourceExport st
 		}
 		defer free()
 		var cerr *C.packr_error
+		if unchecked {
+			return check(C.packr_builder_wire_unchecked(p, cs[0], cs[1], cs[2], cs[3], cs[4], &cerr), cerr)
+		}
 		return check(C.packr_builder_wire(p, cs[0], cs[1], cs[2], cs[3], cs[4], &cerr), cerr)
 	})
 }
@@ -342,6 +356,40 @@ func (c *Composition) TypesBytes(pkg string) ([]byte, error) {
 		return nil, err
 	}
 	return takeBytes(out), nil
+}
+
+// Signature is one declared signature of a package (from its metadata of either generation):
+// Kind is "import", "export" or "type-param" (a 0.24 interface type parameter, whose Text is
+// its constraint); Text is e.g. "func(n: s64) -> s64".
+type Signature struct {
+	Kind, Interface, Name, Text string
+}
+
+// Signatures lists package pkg's declared signatures (packr_composition_signatures). A
+// package without metadata gives a NotFound error.
+func (c *Composition) Signatures(pkg string) ([]Signature, error) {
+	if err := c.acquire(); err != nil {
+		return nil, err
+	}
+	defer c.release()
+	cs, err := cString(pkg, "package name")
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cs))
+	var out *C.packr_bytes
+	var cerr *C.packr_error
+	if err := check(C.packr_composition_signatures(c.ptr, cs, &out, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	var sigs []Signature
+	for _, line := range strings.Split(string(takeBytes(out)), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) == 4 {
+			sigs = append(sigs, Signature{f[0], f[1], f[2], f[3]})
+		}
+	}
+	return sigs, nil
 }
 
 // Types returns package pkg's embedded type metadata, decoded: a package-metadata record with

@@ -357,6 +357,14 @@ class Builder:
                    cstr(import_name, "import name"), cstr(source, "source package"),
                    cstr(source_export, "source export"))
 
+    def wire_unchecked(self, target: str, import_module: str, import_name: str, source: str,
+                       source_export: str) -> None:
+        """Like :meth:`wire`, without the typed-wiring check of the two declared signatures
+        (``build`` otherwise raises LinkError when both packages' metadata disagree)."""
+        self._call(lib.packr_builder_wire_unchecked, cstr(target, "target package"),
+                   cstr(import_module, "import module"), cstr(import_name, "import name"),
+                   cstr(source, "source package"), cstr(source_export, "source export"))
+
     def add_host_function_reply(self, module: str, name: str, fn) -> None:
         """Register ``fn(input: bytes, reply: HostReply)`` as the host function ``module.name``:
         like :meth:`add_host_function`, but ``fn`` may answer later through
@@ -593,6 +601,21 @@ class Composition:
             return take_bytes(out.value)
         finally:
             self._shared.release()
+
+    def signatures(self, package: str) -> list:
+        """The package's declared signatures, from its metadata of either generation, as
+        ``(kind, interface, name, text)`` tuples: kind ``"import"``, ``"export"`` or
+        ``"type-param"`` (a 0.24 interface type parameter, whose text is its constraint), e.g.
+        ``("export", "", "double", "func(n: s64) -> s64")`` (NotFoundError if it has none)."""
+        pk = cstr(package, "package name")
+        p = self._shared.acquire("Composition")
+        try:
+            out, err = c_void_p(), c_void_p()
+            check(lib.packr_composition_signatures(p, pk, byref(out), byref(err)), err)
+            text = take_bytes(out.value).decode("utf-8")
+        finally:
+            self._shared.release()
+        return [tuple(line.split("\t")) for line in text.splitlines() if line]
 
     def types(self, package: str) -> Value:
         """The package's type metadata, decoded (a ``package-metadata`` record)."""
