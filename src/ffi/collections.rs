@@ -7,7 +7,7 @@ use super::error::packr_error;
 use super::handle::{box_out, cast_mut, cast_ref};
 use super::result::packr_result;
 use super::types::{packr_type, take_type};
-use super::value::{packr_value, take_value, wrong_kind};
+use super::value::{packr_value, take_value, type_view, wrong_kind};
 use crate::runtime::Generation;
 use crate::value::{Type, Value, canonical_cmp, encode_version};
 use std::cmp::Ordering;
@@ -240,10 +240,10 @@ pub unsafe extern "C" fn packr_value_map_find(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_key_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        match cast_ref(v, "v") {
-            Ok(Value::Map(m)) => (&m.key_type as *const Type).cast(),
-            _ => std::ptr::null(),
-        }
+        type_view(v, |v| match v {
+            Value::Map(m) => Some(&m.key_type),
+            _ => None,
+        })
     }
 }
 
@@ -252,10 +252,10 @@ pub unsafe extern "C" fn packr_value_key_type(v: *const packr_value) -> *const p
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_value_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        match cast_ref(v, "v") {
-            Ok(Value::Map(m)) => (&m.value_type as *const Type).cast(),
-            _ => std::ptr::null(),
-        }
+        type_view(v, |v| match v {
+            Value::Map(m) => Some(&m.value_type),
+            _ => None,
+        })
     }
 }
 

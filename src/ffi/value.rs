@@ -625,14 +625,24 @@ pub unsafe extern "C" fn packr_value_is_err(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_elem_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        let t: Option<&Type> = match cast_ref(v, "v") {
-            Ok(Value::List(l)) => Some(&l.elem_type),
-            Ok(Value::Option(o)) => Some(&o.inner_type),
-            Ok(Value::Set(s)) => Some(&s.elem_type),
+        type_view(v, |v| match v {
+            Value::List(l) => Some(&l.elem_type),
+            Value::Option(o) => Some(&o.inner_type),
+            Value::Set(s) => Some(&s.elem_type),
             _ => None,
-        };
-        t.map_or(std::ptr::null(), |t| (t as *const Type).cast())
+        })
     }
+}
+
+/// A borrowed view of the type `pick` finds in `v` (NULL for NULL `v` or when it finds none).
+pub(crate) fn type_view(
+    v: *const packr_value,
+    pick: impl FnOnce(&Value) -> Option<&Type>,
+) -> *const packr_type {
+    cast_ref(v, "v")
+        .ok()
+        .and_then(pick)
+        .map_or(std::ptr::null(), |t| (t as *const Type).cast())
 }
 
 /// The ok type of a result, as a borrowed view (see `packr_value_elem_type`). Other kinds and
@@ -640,10 +650,10 @@ pub unsafe extern "C" fn packr_value_elem_type(v: *const packr_value) -> *const 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_ok_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        match cast_ref(v, "v") {
-            Ok(Value::Result(r)) => (&r.ok_type as *const Type).cast(),
-            _ => std::ptr::null(),
-        }
+        type_view(v, |v| match v {
+            Value::Result(r) => Some(&r.ok_type),
+            _ => None,
+        })
     }
 }
 
@@ -652,9 +662,9 @@ pub unsafe extern "C" fn packr_value_ok_type(v: *const packr_value) -> *const pa
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_err_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        match cast_ref(v, "v") {
-            Ok(Value::Result(r)) => (&r.err_type as *const Type).cast(),
-            _ => std::ptr::null(),
-        }
+        type_view(v, |v| match v {
+            Value::Result(r) => Some(&r.err_type),
+            _ => None,
+        })
     }
 }
