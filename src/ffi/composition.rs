@@ -140,7 +140,11 @@ fn do_call(
 /// returns the export's CGRF output.
 ///
 /// `input` is borrowed for the call (NULL is fine when `input_len` is 0) and passed through
-/// unchecked: the guest decodes it and reports problems as `PACKR_RESULT_GUEST`. On success
+/// unchecked, in CGRF v2 or v3, rewritten for the wire version of the package called (see
+/// README, "Guest generations"): the guest decodes it and reports problems as
+/// `PACKR_RESULT_GUEST`. Only a v3 input holding maps or sets, which a packr-guest 0.5.4
+/// package must receive in their v2 shape, is decoded by libpackr first: if that fails,
+/// `PACKR_RESULT_DECODE` (or `PACKR_RESULT_LIMIT`). On success
 /// `*output_out` is a new `packr_bytes` (free with `packr_bytes_free`). Failures:
 /// `PACKR_RESULT_NOT_FOUND` (unknown package or export; the message lists what exists),
 /// `PACKR_RESULT_GUEST` (the guest returned an error; its message is included),

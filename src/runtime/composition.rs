@@ -21,7 +21,7 @@ use super::parking::{
     Parked, ParkedImport, PendingCall, abandon_parked, drive, far_future, wait_for,
 };
 use super::pending::{Completion, HostAnswer, Waker};
-use crate::value::{Limits, decode_with_limits, transcode};
+use crate::value::{Limits, TranscodeError, decode_with_limits, transcode};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -318,8 +318,13 @@ pub(crate) fn invoke(
     let h = &cx.data().handles[pkg];
     let limits = cx.data().value_limits;
     let input = transcode(input, h.wire, &limits).map_err(|e| {
+        let kind = match &e {
+            TranscodeError::Decode(d) if d.limit => ErrorKind::Limit,
+            TranscodeError::Decode(_) => ErrorKind::Decode,
+            TranscodeError::Encode(_) => ErrorKind::Encode,
+        };
         wasmtime::Error::new(CallError::new(
-            ErrorKind::Encode,
+            kind,
             format!(
                 "cannot hand the argument to {}, a {} package: {e}",
                 h.name,

@@ -320,8 +320,9 @@ impl std::fmt::Display for TranscodeError {
 /// Rewrites CGRF bytes for a reader of wire version `to` (2 or 3). Bytes already in that
 /// version, and bytes that are not CGRF of a known version, come back borrowed and unchanged
 /// (the reader's own decoder reports what is wrong with them). v2 → v3 patches the header;
-/// v3 → v2 patches the header when the value has no maps or sets, and otherwise decodes (with
-/// `limits`), turns maps and sets into their v2 shape, and encodes again.
+/// v3 → v2 patches the header when the value has no maps or sets (or when its framing is
+/// malformed, which the reader then reports), and otherwise decodes (with `limits`), turns maps
+/// and sets into their v2 shape, and encodes again.
 pub fn transcode<'a>(
     bytes: &'a [u8],
     to: u16,
@@ -331,7 +332,7 @@ pub fn transcode<'a>(
         Some(v @ (V2 | V3)) if v != to => v,
         _ => return Ok(Cow::Borrowed(bytes)),
     };
-    if from == V2 || !v3_bytes_need_rewrite(bytes) {
+    if from == V2 || v3_bytes_need_rewrite(bytes) != Some(true) {
         return Ok(Cow::Owned(with_version(bytes, to)));
     }
     let v = decode_with_limits(bytes, limits).map_err(TranscodeError::Decode)?;
@@ -340,37 +341,39 @@ pub fn transcode<'a>(
         .map_err(TranscodeError::Encode)
 }
 
-/// True unless the v3 buffer's framing shows no map or set node and no map or set inside a
-/// descriptor (a malformed buffer answers true, so that the full decode reports it).
-fn v3_bytes_need_rewrite(b: &[u8]) -> bool {
+/// Whether a v3 buffer holds a map or a set, in a node or inside a descriptor: None when its
+/// framing is malformed (then the bytes pass on with a patched header, and the reader's own
+/// decoder reports what is wrong, as for any other malformed input).
+fn v3_bytes_need_rewrite(b: &[u8]) -> Option<bool> {
     let rd = |at: usize| -> Option<u32> {
         b.get(at..at + 4)
             .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
     };
-    let Some(count) = rd(8) else { return true };
+    let count = rd(8)?;
     let mut at = 16usize;
+    let mut v3 = false;
     for _ in 0..count {
-        let (Some(&kind), Some(len)) = (b.get(at), rd(at + 4)) else {
-            return true;
-        };
-        let start = at + 8;
-        let Some(p) = b.get(start..start + len as usize) else {
-            return true;
-        };
+        let kind = *b.get(at)?;
+        let len = rd(at + 4)? as usize;
+        let start = at.checked_add(8)?;
+        let p = b.get(start..start.checked_add(len)?)?;
         let descs = match kind {
-            tag::MAP | tag::SET => return true,
+            tag::MAP | tag::SET => {
+                v3 = true;
+                0
+            }
             tag::LIST | tag::OPTION => 1,
             tag::RESULT => 2,
             _ => 0,
         };
         let mut d = 0usize;
         for _ in 0..descs {
-            match scan_desc_in(p, d, false, false) {
-                Ok(end) => d = end,
-                Err(_) => return true,
-            }
+            d = scan_desc_in(p, d, false, true).ok()?;
         }
-        at = start + len as usize;
+        if descs > 0 && scan_desc_in(p, 0, false, false).is_err() {
+            v3 = true;
+        }
+        at = start + len;
     }
-    false
+    Some(v3)
 }
