@@ -4,4 +4,9 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| packr_fuzz::check_call(data));
+fuzz_target!(
+    // Build the composition (compiling the guests, slow in this instrumented binary) before
+    // libFuzzer starts timing units.
+    init: packr_fuzz::warm_up_call(),
+    |data: &[u8]| packr_fuzz::check_call(data)
+);
