@@ -12,6 +12,22 @@ const MIXED_LIST: &str =
 /// Encodes `v` in the oldest wire version that carries it losslessly: CGRF v2 (what packr-abi
 /// 0.5.4 writes), or v3 when the value holds a map or a set.
 pub fn encode(v: &Value) -> Result<Vec<u8>, EncodeError> {
+    if let Value::String(s) = v
+        && let Ok(n) = u32::try_from(s.len() + 4)
+    {
+        // A lone string (the commonest leaf root): one exact allocation, two copies.
+        let mut out = Vec::with_capacity(28 + s.len());
+        // Magic, version 2, flags 0, one node, root 0; the node's kind and payload length;
+        // the string's length.
+        let mut head = [0u8; 28];
+        head[..9].copy_from_slice(b"CGRF\x02\x00\x00\x00\x01");
+        head[16] = tag::STRING;
+        head[20..24].copy_from_slice(&n.to_le_bytes());
+        head[24..28].copy_from_slice(&(n - 4).to_le_bytes());
+        out.extend_from_slice(&head);
+        out.extend_from_slice(s.as_bytes());
+        return Ok(out);
+    }
     let mut out = Vec::new();
     encode_into(v, &mut out)?;
     Ok(out)
@@ -77,11 +93,18 @@ fn size_hint(v: &Value) -> usize {
     }
 }
 
+/// A container being written: the value, its children (looked up once), and the next child.
+struct Frame<'v> {
+    v: &'v Value,
+    kids: &'v [Value],
+    next: usize,
+}
+
 /// `root.2.0`: the child indices leading to the value being written.
-fn value_path(frames: &[(&Value, usize)]) -> String {
+fn value_path(frames: &[Frame<'_>]) -> String {
     let mut p = String::from("root");
-    for (_, next) in frames {
-        p.push_str(&format!(".{}", next.saturating_sub(1)));
+    for f in frames {
+        p.push_str(&format!(".{}", f.next.saturating_sub(1)));
     }
     p
 }
@@ -108,9 +131,9 @@ impl Encoder<'_> {
         self.out
             .extend_from_slice(b"CGRF\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00");
 
-        // Frames hold a container and the index of its next child; finished child node
-        // indices wait on `ids` until their parent is written.
-        let mut frames: Vec<(&Value, usize)> = Vec::new();
+        // Frames hold a container, its children and the index of the next one; finished child
+        // node indices wait on `ids` until their parent is written.
+        let mut frames: Vec<Frame<'_>> = Vec::new();
         let mut ids: Vec<u32> = Vec::new();
         if self.visit(root, &mut frames)?.is_some() {
             // A leaf root: node 0, nothing else to write (and nothing allocated for the walk).
@@ -119,18 +142,15 @@ impl Encoder<'_> {
         }
         ids.reserve(16);
         frames.reserve(16);
-        while let Some((v, next)) = frames.last_mut() {
-            let kids = v.children();
-            if *next < kids.len() {
-                let child = &kids[*next];
-                *next += 1;
+        while let Some(f) = frames.last_mut() {
+            if let Some(child) = f.kids.get(f.next) {
+                f.next += 1;
                 if let Some(id) = self.visit(child, &mut frames)? {
                     ids.push(id);
                 }
                 continue;
             }
-            let v = *v;
-            let n = kids.len();
+            let (v, n) = (f.v, f.kids.len());
             let first = ids.len() - n;
             let id = self.container(v, &ids[first..], &frames)?;
             ids.truncate(first);
@@ -151,9 +171,11 @@ impl Encoder<'_> {
         len: usize,
         path: impl FnOnce() -> String,
     ) -> Result<u32, EncodeError> {
-        let len = len32(len, "node payload", path)?.to_le_bytes();
+        let n = len32(len, "node payload", path)?.to_le_bytes();
+        // One growth check per node: the payload's writes below never reallocate.
+        self.out.reserve(8 + len);
         self.out
-            .extend_from_slice(&[kind, 0, 0, 0, len[0], len[1], len[2], len[3]]);
+            .extend_from_slice(&[kind, 0, 0, 0, n[0], n[1], n[2], n[3]]);
         let id = self.count as u32;
         self.count += 1;
         Ok(id)
@@ -164,7 +186,7 @@ impl Encoder<'_> {
     fn visit<'v>(
         &mut self,
         v: &'v Value,
-        frames: &mut Vec<(&'v Value, usize)>,
+        frames: &mut Vec<Frame<'v>>,
     ) -> Result<Option<u32>, EncodeError> {
         let p = || value_path(frames);
         let o = &mut *self;
@@ -210,16 +232,18 @@ impl Encoder<'_> {
                     if l.items.is_empty() {
                         o.container(v, &[], frames)?
                     } else {
-                        frames.push((v, 0));
+                        let kids = l.items.as_slice();
+                        frames.push(Frame { v, kids, next: 0 });
                         return Ok(None);
                     }
                 }
             },
             other => {
-                if other.children().is_empty() {
+                let kids = other.children();
+                if kids.is_empty() {
                     o.container(v, &[], frames)?
                 } else {
-                    frames.push((v, 0));
+                    frames.push(Frame { v, kids, next: 0 });
                     return Ok(None);
                 }
             }
@@ -227,14 +251,22 @@ impl Encoder<'_> {
         Ok(Some(id))
     }
 
+    /// A scalar node: header and payload in one write (a payload of at most 8 bytes cannot
+    /// overflow the 32-bit length).
+    #[inline(always)]
     fn fixed(
         &mut self,
         t: u8,
         bytes: &[u8],
-        p: impl FnOnce() -> String,
+        _p: impl FnOnce() -> String,
     ) -> Result<u32, EncodeError> {
-        let id = self.node_header(t, bytes.len(), p)?;
-        self.out.extend_from_slice(bytes);
+        let mut node = [0u8; 16];
+        node[0] = t;
+        node[4] = bytes.len() as u8;
+        node[8..8 + bytes.len()].copy_from_slice(bytes);
+        self.out.extend_from_slice(&node[..8 + bytes.len()]);
+        let id = self.count as u32;
+        self.count += 1;
         Ok(id)
     }
 
@@ -289,7 +321,7 @@ impl Encoder<'_> {
         &mut self,
         v: &Value,
         kids: &[u32],
-        frames: &[(&Value, usize)],
+        frames: &[Frame<'_>],
     ) -> Result<u32, EncodeError> {
         let p = || value_path(frames);
         let nk = len32(kids.len(), "child count", p)?;
@@ -408,9 +440,11 @@ impl Encoder<'_> {
         b
     }
 
-    fn name(&mut self, s: &str, p: impl FnOnce() -> String) -> Result<(), EncodeError> {
-        let n = len32(s.len(), "name length", p)?;
-        self.out.extend_from_slice(&n.to_le_bytes());
+    /// A name inside a node whose total payload length has already passed `len32`, so the
+    /// name's own length fits 32 bits too.
+    #[inline(always)]
+    fn name(&mut self, s: &str, _p: impl FnOnce() -> String) -> Result<(), EncodeError> {
+        self.out.extend_from_slice(&(s.len() as u32).to_le_bytes());
         self.out.extend_from_slice(s.as_bytes());
         Ok(())
     }

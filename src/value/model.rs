@@ -120,7 +120,14 @@ fn needs_deep_drop(children: &[Value]) -> bool {
     children.iter().any(|c| !c.children().is_empty())
 }
 
-fn drop_all(mut stack: Vec<Value>) {
+/// The explicit stack of the iterative drop. It lives on the machine stack until a value is
+/// wider or deeper than 32 pending children: a heap stack freed at the end of every drop made
+/// glibc merge all the nodes just freed (its free of a chunk bordering the top does that),
+/// which cost more than the drop itself.
+type DropStack = SmallVec<[Value; 32]>;
+
+fn drop_all(children: impl Iterator<Item = Value>) {
+    let mut stack: DropStack = children.collect();
     while let Some(mut v) = stack.pop() {
         v.take_children(&mut stack);
         // `v` is now childless and drops in O(1) stack.
@@ -130,42 +137,42 @@ fn drop_all(mut stack: Vec<Value>) {
 impl Drop for List {
     fn drop(&mut self) {
         if self.items.needs_deep_drop() {
-            drop_all(mem::take(&mut self.items).into_vec());
+            drop_all(mem::take(&mut self.items).into_vec().into_iter());
         }
     }
 }
 impl Drop for Seq {
     fn drop(&mut self) {
         if needs_deep_drop(&self.0) {
-            drop_all(self.0.drain(..).collect());
+            drop_all(self.0.drain(..));
         }
     }
 }
 impl Drop for Map {
     fn drop(&mut self) {
         if needs_deep_drop(&self.items) {
-            drop_all(mem::take(&mut self.items));
+            drop_all(mem::take(&mut self.items).into_iter());
         }
     }
 }
 impl Drop for Set {
     fn drop(&mut self) {
         if needs_deep_drop(&self.items) {
-            drop_all(mem::take(&mut self.items));
+            drop_all(mem::take(&mut self.items).into_iter());
         }
     }
 }
 impl Drop for Record {
     fn drop(&mut self) {
         if needs_deep_drop(&self.values) {
-            drop_all(mem::take(&mut self.values));
+            drop_all(mem::take(&mut self.values).into_iter());
         }
     }
 }
 impl Drop for Variant {
     fn drop(&mut self) {
         if needs_deep_drop(&self.payload) {
-            drop_all(self.payload.drain(..).collect());
+            drop_all(self.payload.drain(..));
         }
     }
 }
@@ -174,14 +181,17 @@ impl Drop for OptionValue {
         if let Some(v) = self.value.take()
             && !v.children().is_empty()
         {
-            drop_all(vec![v]);
+            drop_all(std::iter::once(v));
         }
     }
 }
 impl Drop for ResultValue {
     fn drop(&mut self) {
         if !self.value.children().is_empty() {
-            drop_all(vec![mem::replace(&mut self.value, Value::Bool(false))]);
+            drop_all(std::iter::once(mem::replace(
+                &mut self.value,
+                Value::Bool(false),
+            )));
         }
     }
 }
@@ -248,16 +258,16 @@ impl Value {
     }
 
     /// Moves the children out onto `out` (a Result keeps a placeholder `Bool(false)`).
-    fn take_children(&mut self, out: &mut Vec<Value>) {
+    fn take_children(&mut self, out: &mut DropStack) {
         match self {
-            Value::List(l) => out.append(l.items.as_vec_mut()),
-            Value::Map(m) => out.append(&mut m.items),
-            Value::Set(x) => out.append(&mut x.items),
+            Value::List(l) => out.extend(l.items.as_vec_mut().drain(..)),
+            Value::Map(m) => out.extend(m.items.drain(..)),
+            Value::Set(x) => out.extend(x.items.drain(..)),
             Value::Option(o) => out.extend(o.value.take()),
             Value::Result(r) if !r.value.children().is_empty() => {
                 out.push(mem::replace(&mut r.value, Value::Bool(false)))
             }
-            Value::Record(r) => out.append(&mut r.values),
+            Value::Record(r) => out.extend(r.values.drain(..)),
             Value::Variant(v) => out.extend(v.payload.drain(..)),
             Value::Tuple(t) => out.extend(t.0.drain(..)),
             _ => {}
