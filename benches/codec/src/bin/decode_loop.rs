@@ -32,9 +32,9 @@ fn shape(which: &str) -> ours::Value {
             v
         }
         "nested" => {
-            let mut v = ours::Value::S64(0);
-            for _ in 0..100_000 {
-                v = ours::Value::list(ours::Type::s64(), vec![v]);
+            let mut v = ours::Value::list(ours::Type::string(), vec![]);
+            for _ in 1..100_000 {
+                v = ours::Value::list(ours::Type::list(ours::Type::string()), vec![v]);
             }
             v
         }
