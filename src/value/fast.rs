@@ -114,13 +114,26 @@ struct Done {
     height: u32,
 }
 
-struct Fast<'a> {
-    values: Vec<Value>,
-    done: Vec<Done>,
+struct Fast<'a, 's> {
+    values: &'s mut Vec<Value>,
+    done: &'s mut Vec<Done>,
     names: Names<'a>,
     v3: bool,
     max_seq: u64,
 }
+
+/// The decoder's two stacks, kept per thread between decodes (empty, and only while they stay
+/// small). Growing fresh stacks on every decode made glibc merge every small chunk freed since
+/// (the previous value's nodes) each time they outgrew 1 KiB, which cost a fifth of a tree's
+/// decode.
+type Stacks = (Vec<Value>, Vec<Done>);
+
+thread_local! {
+    static SPARE: std::cell::Cell<Stacks> = const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
+/// Stacks above this many entries are freed rather than kept.
+const KEEP_STACK: usize = 4096;
 
 /// Decodes `b` if it is a valid post-order tree within `limits`; None sends the caller to the
 /// full decoder.
@@ -130,10 +143,24 @@ pub(super) fn decode_fast(
     max_payload: u64,
     max_seq: u64,
 ) -> Option<Value> {
-    decode_fast_inner(b, limits, max_payload, max_seq).ok()
+    let (mut values, mut done) = SPARE.with(std::cell::Cell::take);
+    let r = decode_fast_inner(b, limits, max_payload, max_seq, &mut values, &mut done).ok();
+    values.clear();
+    done.clear();
+    if values.capacity() <= KEEP_STACK && done.capacity() <= KEEP_STACK {
+        SPARE.with(|s| s.set((values, done)));
+    }
+    r
 }
 
-fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) -> R<Value> {
+fn decode_fast_inner(
+    b: &[u8],
+    limits: &Limits,
+    max_payload: u64,
+    max_seq: u64,
+    values: &mut Vec<Value>,
+    done: &mut Vec<Done>,
+) -> R<Value> {
     if b.len() as u64 > limits.max_bytes || b.len() < 16 || &b[0..4] != b"CGRF" {
         return Err(Bail);
     }
@@ -160,13 +187,9 @@ fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) 
         }
         return leaf(h[0], &b[24..], max_seq);
     }
-    // Every node takes at least 8 bytes: bound what is reserved by the input length. The stacks
-    // start under 1 KiB: glibc serves a larger request only after merging every small chunk
-    // freed since (the previous value's nodes), which cost a fifth of a tree's decode.
-    let room = (b.len() - 16) / 8;
     let mut f = Fast {
-        values: Vec::with_capacity((count as usize).min(room).min(32)),
-        done: Vec::with_capacity((count as usize).min(room).min(32)),
+        values,
+        done,
         names: Names {
             slots: std::array::from_fn(|_| (&[][..], Str::const_new(""))),
             next: 0,
@@ -274,7 +297,7 @@ fn leaf(kind: u8, p: &[u8], max_seq: u64) -> R<Value> {
     })
 }
 
-impl<'a> Fast<'a> {
+impl<'a> Fast<'a, '_> {
     /// Takes the `k` children named by `idx` off the stack (they must be its top `k` entries,
     /// in order) and returns the height of the new node.
     #[inline(always)]

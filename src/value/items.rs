@@ -58,6 +58,18 @@ impl Items {
         }
     }
 
+    /// A copy of a packed list's items, still packed (None for a list of values).
+    pub(crate) fn packed_clone(&self) -> Option<Items> {
+        self.packed_bytes()
+            .map(|(kind, data)| Items::packed(kind, data.into()))
+    }
+
+    /// True if a packed list has built its value vector (tests check what does not).
+    #[cfg(test)]
+    fn values_built(&self) -> bool {
+        matches!(&self.0, Repr::Packed(p) if p.values.get().is_some())
+    }
+
     /// Number of items (without building values).
     pub fn len(&self) -> usize {
         match &self.0 {
@@ -74,7 +86,7 @@ impl Items {
     /// True if dropping these items needs the iterative deep drop (some item has children).
     pub(crate) fn needs_deep_drop(&self) -> bool {
         match &self.0 {
-            Repr::Values(v) => v.iter().any(|c| !c.children().is_empty()),
+            Repr::Values(v) => v.iter().any(Value::holds_values),
             Repr::Packed(_) => false,
         }
     }
@@ -186,5 +198,42 @@ mod tests {
         assert!(it.packed_bytes().is_none());
         assert_eq!(it.len(), 3);
         assert!(it[0].same(&Value::U16(1)));
+    }
+
+    #[test]
+    fn clone_and_drop_leave_packed_items_packed() {
+        use crate::value::{Type, decode, encode};
+        let bytes = Value::list(Type::u8(), (0..=255u8).map(Value::U8).collect());
+        let holder = Value::tuple(vec![bytes, Value::tuple(vec![Value::string("x")])]);
+        let decoded = decode(&encode(&holder).unwrap()).unwrap();
+        let packed = |v: &Value| match v {
+            Value::List(l) => l.items.packed_bytes().map(|(_, d)| d.len()),
+            _ => None,
+        };
+        let Value::Tuple(t) = &decoded else {
+            panic!("not a tuple")
+        };
+        assert_eq!(packed(&t[0]), Some(256));
+        // A deep copy copies the bytes; it does not turn them into 256 values.
+        let copy = decoded.clone();
+        let Value::Tuple(c) = &copy else {
+            panic!("not a tuple")
+        };
+        assert_eq!(packed(&c[0]), Some(256), "the copy is still packed");
+        let Value::List(cl) = &c[0] else {
+            panic!("not a list")
+        };
+        assert!(!cl.items.values_built(), "no values were built to copy");
+        // Deciding how to drop a container does not unpack its packed children either.
+        assert!(!t[0].holds_values());
+        assert!(decoded.holds_values());
+        let Value::List(l) = &t[0] else {
+            panic!("not a list")
+        };
+        assert!(!l.items.needs_deep_drop());
+        assert!(!l.items.values_built(), "no values were built to decide");
+        assert!(copy.same(&holder));
+        drop(decoded);
+        assert_eq!(encode(&copy).unwrap(), encode(&holder).unwrap());
     }
 }

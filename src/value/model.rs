@@ -117,7 +117,7 @@ impl std::ops::DerefMut for Seq {
 // the compiler-generated drop recurse.
 
 fn needs_deep_drop(children: &[Value]) -> bool {
-    children.iter().any(|c| !c.children().is_empty())
+    children.iter().any(Value::holds_values)
 }
 
 /// The explicit stack of the iterative drop. It lives on the machine stack until a value is
@@ -127,10 +127,22 @@ fn needs_deep_drop(children: &[Value]) -> bool {
 type DropStack = SmallVec<[Value; 32]>;
 
 fn drop_all(children: impl Iterator<Item = Value>) {
-    let mut stack: DropStack = children.collect();
+    let mut stack = DropStack::new();
+    for c in children {
+        keep(c, &mut stack);
+    }
     while let Some(mut v) = stack.pop() {
         v.take_children(&mut stack);
         // `v` is now childless and drops in O(1) stack.
+    }
+}
+
+/// Puts `c` on the drop stack if it holds values; drops it at once if not (so the stack holds
+/// only what still has to be taken apart, and a long list of leaves never lands on it).
+#[inline(always)]
+fn keep(c: Value, stack: &mut DropStack) {
+    if c.holds_values() {
+        stack.push(c);
     }
 }
 
@@ -179,7 +191,7 @@ impl Drop for Variant {
 impl Drop for OptionValue {
     fn drop(&mut self) {
         if let Some(v) = self.value.take()
-            && !v.children().is_empty()
+            && v.holds_values()
         {
             drop_all(std::iter::once(v));
         }
@@ -187,7 +199,7 @@ impl Drop for OptionValue {
 }
 impl Drop for ResultValue {
     fn drop(&mut self) {
-        if !self.value.children().is_empty() {
+        if self.value.holds_values() {
             drop_all(std::iter::once(mem::replace(
                 &mut self.value,
                 Value::Bool(false),
@@ -257,19 +269,31 @@ impl Value {
         }
     }
 
-    /// Moves the children out onto `out` (a Result keeps a placeholder `Bool(false)`).
+    /// True if this value holds child values. Unlike `children()`, this never turns a packed
+    /// list's bytes into values: packed items are scalars and need no taking apart.
+    pub(crate) fn holds_values(&self) -> bool {
+        match self {
+            Value::List(l) => l.items.packed_bytes().is_none() && !l.items.is_empty(),
+            _ => !self.children().is_empty(),
+        }
+    }
+
+    /// Moves the children that hold values onto `out` and drops the others (a Result keeps a
+    /// placeholder `Bool(false)`). A packed list keeps its items: they drop as bytes.
     fn take_children(&mut self, out: &mut DropStack) {
         match self {
-            Value::List(l) => out.extend(l.items.as_vec_mut().drain(..)),
-            Value::Map(m) => out.extend(m.items.drain(..)),
-            Value::Set(x) => out.extend(x.items.drain(..)),
-            Value::Option(o) => out.extend(o.value.take()),
-            Value::Result(r) if !r.value.children().is_empty() => {
+            Value::List(l) if l.items.packed_bytes().is_none() => {
+                l.items.as_vec_mut().drain(..).for_each(|c| keep(c, out))
+            }
+            Value::Map(m) => m.items.drain(..).for_each(|c| keep(c, out)),
+            Value::Set(x) => x.items.drain(..).for_each(|c| keep(c, out)),
+            Value::Option(o) => o.value.take().into_iter().for_each(|c| keep(c, out)),
+            Value::Result(r) if r.value.holds_values() => {
                 out.push(mem::replace(&mut r.value, Value::Bool(false)))
             }
-            Value::Record(r) => out.extend(r.values.drain(..)),
-            Value::Variant(v) => out.extend(v.payload.drain(..)),
-            Value::Tuple(t) => out.extend(t.0.drain(..)),
+            Value::Record(r) => r.values.drain(..).for_each(|c| keep(c, out)),
+            Value::Variant(v) => v.payload.drain(..).for_each(|c| keep(c, out)),
+            Value::Tuple(t) => t.0.drain(..).for_each(|c| keep(c, out)),
             _ => {}
         }
     }
@@ -472,7 +496,11 @@ impl Value {
             Value::Char(x) => Value::Char(*x),
             Value::String(x) => Value::String(x.clone()),
             Value::Flags(x) => Value::Flags(*x),
-            Value::List(l) => Value::list(l.elem_type.clone(), Vec::new()),
+            Value::List(l) => Value::List(Box::new(List {
+                elem_type: l.elem_type.clone(),
+                // A packed list is a leaf to the walks: its copy is its bytes.
+                items: l.items.packed_clone().unwrap_or_default(),
+            })),
             Value::Option(o) => Value::option(o.inner_type.clone(), None),
             Value::Result(r) => Value::result(
                 r.ok_type.clone(),
@@ -526,7 +554,7 @@ fn push_named(out: &mut Vec<u8>, t: u8, name: &str) {
 impl Clone for Value {
     /// Deep copy, iterative.
     fn clone(&self) -> Value {
-        if self.children().is_empty() {
+        if !self.holds_values() {
             return self.shallow_clone();
         }
         // Post-order: (source, next child index) frames; finished copies wait on `done`.
@@ -538,7 +566,7 @@ impl Clone for Value {
             if *next < kids.len() {
                 let child = &kids[*next];
                 *next += 1;
-                if child.children().is_empty() {
+                if !child.holds_values() {
                     done.push(child.shallow_clone());
                 } else {
                     frames.push((child, child.shallow_clone(), 0));

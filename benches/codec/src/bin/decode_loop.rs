@@ -25,7 +25,7 @@ fn shape(which: &str) -> ours::Value {
         "string64k" => ours::Value::string(&"x".repeat(65536)),
         "cons" => {
             let mut v = ours::Value::variant("list", "nil", 0, vec![]);
-            for i in 0..1000 {
+            for i in 0..333 {
                 let t = ours::Value::tuple(vec![ours::Value::S64(i), v]);
                 v = ours::Value::variant("list", "cons", 1, vec![t]);
             }
