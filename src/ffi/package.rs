@@ -108,22 +108,24 @@ pub unsafe extern "C" fn packr_package_precompile_file(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn flags_select_configurations() {
-        assert_eq!(configs(0).unwrap(), PrecompileConfigs::default());
+        assert_eq!(configs(0).ok(), Some(PrecompileConfigs::default()));
         assert_eq!(
-            configs(PACKR_PRECOMPILE_ALL).unwrap(),
-            PrecompileConfigs::default()
+            configs(PACKR_PRECOMPILE_ALL).ok(),
+            Some(PrecompileConfigs::default())
         );
-        let p = configs(PACKR_PRECOMPILE_PLAIN).unwrap();
-        assert!(p.plain && !p.fuel);
-        let f = configs(PACKR_PRECOMPILE_FUEL).unwrap();
-        assert!(!f.plain && f.fuel);
-        assert_eq!(configs(4).unwrap_err().code, packr_result::InvalidArgument);
+        let p = configs(PACKR_PRECOMPILE_PLAIN).ok();
+        assert!(p.is_some_and(|p| p.plain && !p.fuel));
+        let f = configs(PACKR_PRECOMPILE_FUEL).ok();
+        assert!(f.is_some_and(|f| !f.plain && f.fuel));
+        assert_eq!(
+            configs(4).err().map(|e| e.code),
+            Some(packr_result::InvalidArgument)
+        );
     }
 
     #[test]

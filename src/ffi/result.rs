@@ -110,6 +110,6 @@ mod tests {
             assert_eq!(s, r.name());
         }
         let s = unsafe { CStr::from_ptr(packr_result_name(9999)) };
-        assert_eq!(s.to_str().unwrap(), "PACKR_RESULT_UNKNOWN");
+        assert_eq!(s.to_str(), Ok("PACKR_RESULT_UNKNOWN"));
     }
 }
