@@ -143,24 +143,10 @@ pub(super) fn decode_fast(
     max_payload: u64,
     max_seq: u64,
 ) -> Option<Value> {
-    let (mut values, mut done) = SPARE.with(std::cell::Cell::take);
-    let r = decode_fast_inner(b, limits, max_payload, max_seq, &mut values, &mut done).ok();
-    values.clear();
-    done.clear();
-    if values.capacity() <= KEEP_STACK && done.capacity() <= KEEP_STACK {
-        SPARE.with(|s| s.set((values, done)));
-    }
-    r
+    decode_fast_inner(b, limits, max_payload, max_seq).ok()
 }
 
-fn decode_fast_inner(
-    b: &[u8],
-    limits: &Limits,
-    max_payload: u64,
-    max_seq: u64,
-    values: &mut Vec<Value>,
-    done: &mut Vec<Done>,
-) -> R<Value> {
+fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) -> R<Value> {
     if b.len() as u64 > limits.max_bytes || b.len() < 16 || &b[0..4] != b"CGRF" {
         return Err(Bail);
     }
@@ -187,6 +173,39 @@ fn decode_fast_inner(
         }
         return leaf(h[0], &b[24..], max_seq);
     }
+    let (mut values, mut done) = SPARE.with(std::cell::Cell::take);
+    let r = nodes(
+        b,
+        count,
+        last_kind,
+        v3,
+        limits,
+        max_payload,
+        max_seq,
+        &mut values,
+        &mut done,
+    );
+    values.clear();
+    done.clear();
+    if values.capacity() <= KEEP_STACK && done.capacity() <= KEEP_STACK {
+        SPARE.with(|s| s.set((values, done)));
+    }
+    r
+}
+
+/// Decodes the `count` nodes of `b` (past its header) on the given (empty) stacks.
+#[allow(clippy::too_many_arguments)]
+fn nodes(
+    b: &[u8],
+    count: u32,
+    last_kind: u8,
+    v3: bool,
+    limits: &Limits,
+    max_payload: u64,
+    max_seq: u64,
+    values: &mut Vec<Value>,
+    done: &mut Vec<Done>,
+) -> R<Value> {
     let mut f = Fast {
         values,
         done,
