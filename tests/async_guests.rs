@@ -222,3 +222,33 @@ fn polling_notices_interrupts_and_deadlines() {
     let e = call.poll().unwrap().clone().unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit, "{}", e.message);
 }
+
+/// Waits up to `ms` for `fd` to become readable.
+fn readable_within(fd: i32, ms: i32) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    let n = unsafe { libc::poll(&mut p, 1, ms) };
+    n == 1 && p.revents & libc::POLLIN != 0
+}
+
+#[test]
+fn a_parked_calls_descriptor_wakes_when_its_timeout_passes() {
+    // An event loop that only watches the descriptor must learn of the timeout: the answer
+    // never comes, so only the deadline can make the descriptor readable.
+    let (c, rx) = composition(100);
+    let mut call = start(&c, "fetch_double", 1);
+    let _pending = rx.recv().unwrap();
+    assert!(call.poll().is_none());
+    let fd = call.fd().unwrap();
+    assert!(!readable_within(fd, 0), "nothing has happened yet");
+    assert!(
+        readable_within(fd, 10_000),
+        "the 100 ms timeout did not wake the descriptor within 10 s"
+    );
+    let e = call.poll().unwrap().clone().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit, "{}", e.message);
+}

@@ -107,7 +107,8 @@ func (call *Call) Pending() bool {
 }
 
 // Fd returns a file descriptor (a pipe's read end) that becomes readable when a host answer
-// for this call arrives, for an event loop of your own; then call Poll. It belongs to the call:
+// for this call arrives, on an interrupt, or when the composition's timeout passes, for an
+// event loop of your own; then call Poll (which reports the timeout). It belongs to the call:
 // never close it; it is valid until Close. A finished or closed call gives -1. (Wait does not
 // need it from you.)
 func (call *Call) Fd() int {

@@ -204,9 +204,11 @@ pub unsafe extern "C" fn packr_call_is_pending(call: *const packr_call) -> bool 
 }
 
 /// A file descriptor (a pipe's read end) that becomes readable when a host answer for this
-/// call arrives or `packr_composition_interrupt` is called, for `poll`/`epoll`/`select` or an
-/// event loop; then call `packr_call_poll` (which drains it). The composition's timeout does
-/// not signal it: an event loop that sets one polls again when it is due. Owned by the call: valid until `packr_call_free`, never close it.
+/// call arrives, `packr_composition_interrupt` is called, or the composition's timeout for
+/// this call passes, for `poll`/`epoll`/`select` or an event loop; then call `packr_call_poll`
+/// (which drains it, and reports the timeout or interrupt). It may also wake spuriously:
+/// `packr_call_poll` then returns `PACKR_RESULT_PENDING` again. Owned by the call: valid until
+/// `packr_call_free`, never close it.
 /// A finished call, NULL, or no descriptor available: -1. Threading: as `packr_call_poll`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_call_fd(call: *const packr_call) -> i32 {

@@ -2,6 +2,7 @@
 //! limits. Idiomatic Rust; nothing here knows that C exists.
 
 mod abi;
+mod alarm;
 mod artifact;
 mod builder;
 mod composition;

@@ -236,6 +236,10 @@ impl PendingCall {
         pkg: usize,
         export: usize,
     ) -> PendingCall {
+        // The call's timeout must wake an event loop watching the descriptor, too.
+        if let Some(at) = store.data().deadline {
+            super::alarm::ring_at(at, &store.data().waker);
+        }
         PendingCall {
             comp,
             pkg,
@@ -300,8 +304,9 @@ impl PendingCall {
         self.done.as_ref()
     }
 
-    /// A file descriptor that becomes readable when an answer for this call arrives (then
-    /// `poll`); valid until the call is dropped. Errors when the call is already finished.
+    /// A file descriptor that becomes readable when an answer for this call arrives, on an
+    /// interrupt, and when the call's timeout passes (then `poll`; wake-ups may be spurious);
+    /// valid until the call is dropped. Errors when the call is already finished.
     pub fn fd(&self) -> std::io::Result<i32> {
         match &self.store {
             Some(s) => {

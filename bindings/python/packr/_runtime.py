@@ -655,8 +655,9 @@ class Call:
     async packr-guest 0.24 package waits for a deferred host answer.
 
     ``poll()`` never blocks, ``wait(timeout)`` blocks (without the GIL), ``fileno()`` gives a
-    descriptor that becomes readable when an answer arrives (for ``selectors``, ``select`` or
-    ``loop.add_reader``; then ``poll()``). Once finished, the outcome stays: every ``poll()`` or
+    descriptor that becomes readable when an answer arrives, on an interrupt, or when the
+    composition's timeout passes (for ``selectors``, ``select`` or ``loop.add_reader``; then
+    ``poll()``, which also reports the timeout). Once finished, the outcome stays: every ``poll()`` or
     ``wait()`` returns the output again, or raises the failure again. ``close()`` (or leaving a
     ``with`` block) frees it; a call still pending is abandoned, and later answers to it raise
     NotFoundError. A lock serialises the methods, so any thread may use it.
