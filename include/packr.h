@@ -929,6 +929,19 @@ packr_result packr_composition_call_start(const struct packr_composition *c,
                                           struct packr_error **error_out);
 
 /**
+ * Starts a call of a resolved export; same contract as `packr_composition_call_start` (the
+ * call holds its own reference to the composition, so `f` may be freed while it is pending).
+ * NULL `f`, `input` (with `input_len` > 0) or `call_out`: `PACKR_RESULT_INVALID_ARGUMENT`.
+ * `input` is borrowed for this function only. Threading: any thread, concurrently.
+ */
+PACKR_MUST_USE
+packr_result packr_func_call_start(const struct packr_func *f,
+                                   const uint8_t *input,
+                                   size_t input_len,
+                                   struct packr_call **call_out,
+                                   struct packr_error **error_out);
+
+/**
  * Resumes the call with the host answers that have arrived, without waiting, and reports its
  * outcome: `PACKR_RESULT_PENDING` while it still waits (nothing is written), otherwise exactly
  * what `packr_composition_call` would have returned (the output in `*output_out`, a new

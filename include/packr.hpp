@@ -992,6 +992,8 @@ inline value detail::value_ops<D>::clone() const {
 // Calling
 // ---------------------------------------------------------------------------------------------
 
+class call;
+
 /**
  * A resolved export (`packr_func`): call it many times without name lookups. Keeps its
  * composition alive. Move-only; freed with packr_func_free. Thread-safe.
@@ -1013,6 +1015,11 @@ class func {
   bytes operator()(byte_view input) const { return call(input); }
   /** Encodes `input`, calls, decodes the output. */
   value call_value(value_ref input) const { return value::decode(call(input.encode())); }
+  /**
+   * Starts a call with CGRF `input` (packr_func_call_start); same contract as
+   * composition::call_start. The call keeps what it needs: this func may go first.
+   */
+  inline packr::call call_start(byte_view input) const;
 
   packr_func *get() const noexcept { return p_.get(); }
   packr_func *release() noexcept { return p_.release(); }
@@ -1101,6 +1108,13 @@ class call {
   }
   std::unique_ptr<packr_call, detail::deleter<packr_call, packr_call_free>> p_;
 };
+
+inline packr::call func::call_start(byte_view input) const {
+  packr_call *out = nullptr;
+  packr_error *e = nullptr;
+  detail::check(packr_func_call_start(p_.get(), input.data(), input.size(), &out, &e), e);
+  return packr::call(out);
+}
 
 /**
  * A deferred host answer (`packr_completion`), from host_reply::defer. Finish it once, from
@@ -1198,6 +1212,34 @@ class composition {
   }
   /** The embedded type metadata of `package`, decoded. */
   value types_value(std::string_view package) const { return value::decode(types(package)); }
+  /**
+   * The declared signature of one function of `package` as text, e.g.
+   * `func(x: s64) -> result<s64, string>` (packr_composition_signature). `kind` is
+   * PACKR_SIGNATURE_KIND_IMPORT or PACKR_SIGNATURE_KIND_EXPORT; `interface` is the import
+   * module (or "" for a plain export) in `iface_name`, std::nullopt for any. Unknown package or function, or no
+   * metadata: throws PACKR_RESULT_NOT_FOUND; undecodable metadata: PACKR_RESULT_DECODE.
+   */
+  std::string signature(std::string_view package, packr_signature_kind kind,
+                        std::optional<std::string_view> iface_name, std::string_view name) const {
+    packr_bytes *out = nullptr;
+    packr_error *e = nullptr;
+    std::optional<detail::cstr> iface;
+    if (iface_name) iface.emplace(*iface_name, "interface");
+    detail::check(packr_composition_signature(p_.get(), detail::cstr(package), static_cast<uint32_t>(kind),
+                                              iface ? iface->c_str() : nullptr, detail::cstr(name), &out, &e),
+                  e);
+    return std::string(bytes(out).str());
+  }
+  /**
+   * Every declared signature of `package`, one line each: `import|export<TAB>INTERFACE<TAB>
+   * NAME<TAB>SIGNATURE` (and `type-param` lines), as packr_composition_signatures documents.
+   */
+  std::string signatures(std::string_view package) const {
+    packr_bytes *out = nullptr;
+    packr_error *e = nullptr;
+    detail::check(packr_composition_signatures(p_.get(), detail::cstr(package), &out, &e), e);
+    return std::string(bytes(out).str());
+  }
   /**
    * Which packr guest SDK generation built `package` (PACKR_GENERATION_V0_5 or _V0_24), and the
    * evidence libpackr told it by; PACKR_GENERATION_UNKNOWN with empty evidence for a package the

@@ -527,3 +527,43 @@ func TestHostReplyPanicAfterDefer(t *testing.T) {
 		t.Fatal("wrong answer")
 	}
 }
+
+// A resolved export started with Func.StartCall (the Func closed before the call ends), and a
+// descriptor that the composition's timeout alone makes readable.
+func TestFuncStartCallAndTimeoutWakesFd(t *testing.T) {
+	c, q := asyncComposition(t, 100*time.Millisecond)
+	f, err := c.Func("a", "fetch_double")
+	must(t, err)
+	call, err := f.StartCall(s64Bytes(t, 6))
+	must(t, err)
+	f.Close()
+	d := next(t, q)
+	if d.n != 6 {
+		t.Fatalf("host saw %d", d.n)
+	}
+	must(t, d.c.Complete(s64Bytes(t, 12)))
+	d.c.Close()
+	out, err := call.Wait(waitCtx(t))
+	must(t, err)
+	if bytesS64(t, out) != 12 {
+		t.Fatal("wrong result")
+	}
+	call.Close()
+
+	call, err = c.StartCall("a", "fetch_double", s64Bytes(t, 1))
+	must(t, err)
+	defer call.Close()
+	d = next(t, q)
+	defer d.c.Close()
+	fds := []pollFd{{fd: int32(call.Fd()), events: pollIn}}
+	n, err := poll(fds, 10000)
+	must(t, err)
+	if n != 1 || fds[0].revents&pollIn == 0 {
+		t.Fatal("the timeout did not wake the descriptor")
+	}
+	_, done, err := call.Poll()
+	if !done {
+		t.Fatal("still pending after the timeout")
+	}
+	wantCode(t, err, Limit, "timeout")
+}

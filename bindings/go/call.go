@@ -65,6 +65,30 @@ func (c *Composition) StartCall(pkg, exportName string, input []byte) (*Call, er
 	return call, nil
 }
 
+// StartCall starts a call of the export with CGRF input (packr_func_call_start); same
+// contract as Composition.StartCall. The Call keeps what it needs: the Func may be closed
+// first.
+func (f *Func) StartCall(input []byte) (*Call, error) {
+	if f == nil || !f.refs.acquire(true) {
+		return nil, &Error{Code: InvalidArgument, Message: "Func is closed"}
+	}
+	defer func() {
+		if f.refs.release() {
+			C.packr_func_free(f.ptr)
+		}
+	}()
+	started := time.Now()
+	var out *C.packr_call
+	var cerr *C.packr_error
+	rc := C.packr_func_call_start(f.ptr, bytesPtr(input), C.size_t(len(input)), &out, &cerr)
+	if err := check(rc, cerr); err != nil {
+		return nil, err
+	}
+	call := &Call{ptr: out, comp: f.comp, started: started}
+	runtime.SetFinalizer(call, (*Call).Close)
+	return call, nil
+}
+
 // StartCallValue encodes arg and starts the call (StartCall).
 func (c *Composition) StartCallValue(pkg, exportName string, arg *Value) (*Call, error) {
 	in, err := arg.Encode()

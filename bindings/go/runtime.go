@@ -333,7 +333,7 @@ func (c *Composition) Func(pkg, exportName string) (*Func, error) {
 	if err := check(C.packr_composition_func(c.ptr, cs[0], cs[1], &out, &cerr), cerr); err != nil {
 		return nil, err
 	}
-	f := &Func{refs: refs{n: 1}, ptr: out, Package: pkg, Export: exportName}
+	f := &Func{refs: refs{n: 1}, ptr: out, comp: c, Package: pkg, Export: exportName}
 	runtime.SetFinalizer(f, (*Func).Close)
 	return f, nil
 }
@@ -477,6 +477,7 @@ func (c *Composition) interrupted() <-chan struct{} {
 type Func struct {
 	refs
 	ptr             *C.packr_func
+	comp            *Composition
 	Package, Export string
 }
 

@@ -2,7 +2,7 @@
 
 use super::boundary::{Fail, arg_bytes, arg_out, arg_str, put};
 use super::bytes::packr_bytes;
-use super::composition::{packr_composition, resolve_args, runtime_fail};
+use super::composition::{packr_composition, packr_func, resolve_args, runtime_fail};
 use super::error::packr_error;
 use super::handle::{BoxCastable, box_out, cast_mut, cast_ref, take_box};
 use super::result::packr_result;
@@ -125,6 +125,29 @@ pub unsafe extern "C" fn packr_composition_call_start(
         let call = super::composition::handle_comp(h)
             .start(pi, ei, input)
             .map_err(runtime_fail)?;
+        put(call_out, box_out::<packr_call>(call));
+        Ok(())
+    })
+}
+
+/// Starts a call of a resolved export; same contract as `packr_composition_call_start` (the
+/// call holds its own reference to the composition, so `f` may be freed while it is pending).
+/// NULL `f`, `input` (with `input_len` > 0) or `call_out`: `PACKR_RESULT_INVALID_ARGUMENT`.
+/// `input` is borrowed for this function only. Threading: any thread, concurrently.
+#[unsafe(no_mangle)]
+#[must_use]
+pub unsafe extern "C" fn packr_func_call_start(
+    f: *const packr_func,
+    input: *const u8,
+    input_len: usize,
+    call_out: *mut *mut packr_call,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    ffi_result!(error_out, {
+        let f = cast_ref(f, "f")?;
+        let input = arg_bytes(input, input_len, "input")?;
+        arg_out(call_out, "call_out")?;
+        let call = f.comp.start(f.pkg, f.export, input).map_err(runtime_fail)?;
         put(call_out, box_out::<packr_call>(call));
         Ok(())
     })

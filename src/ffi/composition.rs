@@ -76,9 +76,9 @@ pub struct packr_func {
 }
 
 pub(crate) struct FuncHandle {
-    comp: Composition,
-    pkg: usize,
-    export: usize,
+    pub(super) comp: Composition,
+    pub(super) pkg: usize,
+    pub(super) export: usize,
 }
 
 impl BoxCastable for packr_func {

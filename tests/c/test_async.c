@@ -263,6 +263,32 @@ static void interrupt_wakes_the_fd(packr_composition *c) {
   packr_completion_free(d);
 }
 
+/* A resolved export started with packr_func_call_start; the func may go before the call. */
+static void func_call_start(packr_composition *c) {
+  packr_func *f = NULL;
+  CHECK(packr_composition_func(c, "a", "fetch_double", &f, NULL) == PACKR_RESULT_OK && f, "func");
+  packr_bytes *in = s64_bytes(7);
+  packr_call *call = NULL;
+  packr_error *err = NULL;
+  packr_result r = packr_func_call_start(f, packr_bytes_data(in), packr_bytes_len(in), &call, &err);
+  CHECK(r == PACKR_RESULT_OK && call, "func start: %s", err ? packr_error_message(err) : "");
+  packr_error_free(err);
+  packr_func_free(f);
+  CHECK(packr_call_is_pending(call), "the func's call parks");
+  int64_t arg = 0;
+  packr_completion *d = next(&arg);
+  CHECK(arg == 7, "the host saw %lld", (long long)arg);
+  CHECK(answer(d, 2 * arg) == PACKR_RESULT_OK, "answer");
+  packr_completion_free(d);
+  int64_t n = 0;
+  CHECK(finish(call, 5000, &n, NULL, 0) == PACKR_RESULT_OK && n == 14, "14: %lld", (long long)n);
+  packr_call_free(call);
+  CHECK(packr_func_call_start(NULL, packr_bytes_data(in), packr_bytes_len(in), &call, NULL) ==
+            PACKR_RESULT_INVALID_ARGUMENT,
+        "NULL func");
+  packr_bytes_free(in);
+}
+
 static void never_answered_times_out(const char *dir) {
   packr_composition *c = build(dir, 100);
   int64_t n = 0;
@@ -271,6 +297,16 @@ static void never_answered_times_out(const char *dir) {
   packr_completion *d = next(NULL);
   CHECK(finish(call, 0, &n, msg, sizeof msg) == PACKR_RESULT_LIMIT && strstr(msg, "timeout"), "%s", msg);
   CHECK(answer(d, 2) == PACKR_RESULT_NOT_FOUND, "too late");
+  packr_completion_free(d);
+  packr_call_free(call);
+  /* Nobody answers and nobody waits: the timeout alone makes the descriptor readable. */
+  call = start(c, "fetch_double", 1);
+  d = next(NULL);
+  int fd = packr_call_fd(call);
+  struct pollfd p = {fd, POLLIN, 0};
+  CHECK(fd >= 0 && poll(&p, 1, 10000) == 1 && (p.revents & POLLIN), "the timeout wakes the fd");
+  packr_bytes *out = NULL;
+  CHECK(packr_call_poll(call, &out, NULL) == PACKR_RESULT_LIMIT, "poll sees the timeout");
   packr_completion_free(d);
   packr_call_free(call);
   /* A parked call left pending when the composition is freed: nothing leaks (ASan/valgrind). */
@@ -289,6 +325,7 @@ int main(int argc, char **argv) {
   many_parked_calls(c);
   misuse(c);
   interrupt_wakes_the_fd(c);
+  func_call_start(c);
   packr_composition_free(c);
   never_answered_times_out(dir);
   printf("test_async: %d passed, %d failed\n", passed, failed);

@@ -162,6 +162,24 @@ TEST(package_from_bytes_and_func) {
   CHECK_THROWS_CODE(c.func("nope", "double"), PACKR_RESULT_NOT_FOUND);
 }
 
+TEST(declared_signatures) {
+  packr::composition c =
+      packr::builder().add_package_file("doubler", guest("doubler")).add_package_file("meta", guest("cur_meta")).build();
+  CHECK_EQ(c.signature("doubler", PACKR_SIGNATURE_KIND_EXPORT, std::nullopt, "double"),
+           std::string("func(n: s64) -> s64"));
+  CHECK_EQ(c.signature("doubler", PACKR_SIGNATURE_KIND_EXPORT, std::string_view(""), "double"),
+           std::string("func(n: s64) -> s64"));
+  CHECK(contains(c.signatures("doubler"), "export\t\tdouble\tfunc(n: s64) -> s64\n"));
+  std::string meta = c.signatures("meta");
+  CHECK(contains(meta, "type-param\t\ts\t"));
+  CHECK(contains(meta, "map<string, u32>") && contains(meta, "set<string>"));
+  CHECK_THROWS_CODE(c.signature("doubler", PACKR_SIGNATURE_KIND_EXPORT, std::nullopt, "triple"),
+                    PACKR_RESULT_NOT_FOUND);
+  CHECK_THROWS_CODE(c.signatures("nope"), PACKR_RESULT_NOT_FOUND);
+  CHECK_THROWS_CODE(c.signature("doubler", PACKR_SIGNATURE_KIND_EXPORT, std::string_view("a\0b", 3), "double"),
+                    PACKR_RESULT_INVALID_ARGUMENT);
+}
+
 TEST(adder_wired_to_doubler) {
   packr::builder b;
   b.add_package_file("adder", guest("adder"))
@@ -923,6 +941,20 @@ TEST(async_call_parks_and_finishes_from_another_thread) {
   // The outcome stays.
   CHECK_EQ(call.wait_value().as_s64(), 42);
   CHECK(call.wait_for(std::chrono::milliseconds(5)).has_value());
+
+  // A resolved export started with func::call_start; the func goes before the call ends.
+  std::optional<packr::call> fc;
+  {
+    packr::func f = c.func("a", "fetch_double");
+    fc.emplace(f.call_start(packr::value::s64(5).encode()));
+  }
+  CHECK(fc->pending());
+  {
+    auto [n, done] = answers.next();
+    CHECK_EQ(n, 5);
+    done.complete_value(packr::value::s64(2 * n));
+  }
+  CHECK_EQ(fc->wait_value().as_s64(), 10);
 
   // An export that does not wait has finished when call_start returns.
   packr::call now = c.call_start_value("a", "ready_now", packr::value::string("now"));

@@ -163,6 +163,7 @@ _PROTOTYPES = {
     "packr_completion_fail": (_R, [_P, c_char_p, _PP]),
     "packr_completion_free": (None, [_P]),
     "packr_composition_call_start": (_R, [_P, c_char_p, c_char_p, c_char_p, c_size_t, _PP, _PP]),
+    "packr_func_call_start": (_R, [_P, c_char_p, c_size_t, _PP, _PP]),
     "packr_call_poll": (_R, [_P, _PP, _PP]),
     "packr_call_wait": (_R, [_P, c_uint64, _PP, _PP]),
     "packr_call_is_pending": (c_bool, [_P]),

@@ -587,7 +587,7 @@ class Composition:
         try:
             out, err = c_void_p(), c_void_p()
             check(lib.packr_composition_func(p, pk, ex, byref(out), byref(err)), err)
-            return Func._wrap(out.value, package, export)
+            return Func._wrap(out.value, package, export, self._timeout_ms)
         finally:
             self._shared.release()
 
@@ -811,10 +811,11 @@ class Func:
         raise TypeError("use Composition.func()")
 
     @classmethod
-    def _wrap(cls, p, package, export) -> "Func":
+    def _wrap(cls, p, package, export, timeout_ms=0) -> "Func":
         f = object.__new__(cls)
         f._shared = _Shared(p, lib.packr_func_free)
         f.package, f.export = package, export
+        f._timeout_ms = timeout_ms
         return f
 
     def close(self) -> None:
@@ -843,6 +844,19 @@ class Func:
 
     def call_value(self, arg: Value) -> Value:
         return Value.decode(self.call(arg.encode()))
+
+    def call_start(self, data=b"") -> Call:
+        """Start a call with CGRF bytes (packr_func_call_start); same contract as
+        Composition.call_start. The Call keeps what it needs: the Func may be closed first."""
+        b = buf(data)
+        p = self._shared.acquire("Func")
+        try:
+            started = time.monotonic()
+            out, err = c_void_p(), c_void_p()
+            check(lib.packr_func_call_start(p, b, len(b), byref(out), byref(err)), err)
+            return Call._wrap(out.value, self._timeout_ms, started)
+        finally:
+            self._shared.release()
 
     def __call__(self, arg):
         """``f(value)`` is call_value, ``f(b"...")`` is call."""

@@ -345,3 +345,28 @@ def test_pending_code_set_contains_generation_names():
     assert Value.string("d") not in s
     assert Value.s64(1) not in s
     assert str(packr.Generation.V0_5) == "0.5" and str(packr.Generation.UNKNOWN) == "unknown"
+
+
+def test_func_call_start_and_a_timeout_that_wakes_the_descriptor():
+    c, q = async_composition(timeout_ms=100)
+    with c:
+        f = c.func("a", "fetch_double")
+        call = f.call_start(s64(4))
+        f.close()  # the call keeps what it needs
+        with call:
+            assert call.pending
+            n, done = take(q)
+            assert n == 4
+            with done:
+                done.complete(s64(8))
+            assert as_s64(call.wait(10)) == 8
+        # Nobody answers: the 100 ms timeout alone makes the descriptor readable.
+        with c.call_start("a", "fetch_double", s64(1)) as call:
+            _, done = take(q)
+            sel = selectors.DefaultSelector()
+            sel.register(call, selectors.EVENT_READ)
+            assert len(sel.select(10)) == 1, "the timeout did not wake the descriptor"
+            sel.close()
+            with pytest.raises(packr.LimitError):
+                call.poll()
+            done.close()
