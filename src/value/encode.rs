@@ -281,12 +281,19 @@ impl Encoder<'_> {
         let id = self.node_header(tag::ARRAY, 5 + w * items.len(), &p)?;
         self.out.push(kind.wire_tag());
         self.out.extend_from_slice(&n.to_le_bytes());
-        self.out.reserve(w * items.len());
+        // The items' bytes go straight into their place in the output (one growth, no
+        // per-item length bookkeeping); on a mixed list the caller truncates the output.
+        let start = self.out.len();
+        self.out.resize(start + w * items.len(), 0);
+        let dst = &mut self.out[start..];
         macro_rules! pack {
-            ($variant:ident, $x:ident => $bytes:expr) => {
-                for it in items {
+            ($w:literal, $variant:ident, $x:ident => $bytes:expr) => {
+                for (d, it) in dst.chunks_exact_mut($w).zip(items) {
                     match it {
-                        Value::$variant($x) => self.out.extend_from_slice(&$bytes),
+                        Value::$variant($x) => {
+                            let b: [u8; $w] = $bytes;
+                            d.copy_from_slice(&b)
+                        }
                         _ => {
                             return Err(EncodeError {
                                 abi: AbiError::InvalidEncoding(MIXED_LIST.into()),
@@ -298,19 +305,19 @@ impl Encoder<'_> {
             };
         }
         match kind {
-            Kind::Bool => pack!(Bool, x => [*x as u8]),
-            Kind::U8 => pack!(U8, x => [*x]),
-            Kind::S8 => pack!(S8, x => x.to_le_bytes()),
-            Kind::U16 => pack!(U16, x => x.to_le_bytes()),
-            Kind::S16 => pack!(S16, x => x.to_le_bytes()),
-            Kind::U32 => pack!(U32, x => x.to_le_bytes()),
-            Kind::S32 => pack!(S32, x => x.to_le_bytes()),
-            Kind::F32 => pack!(F32, x => x.to_bits().to_le_bytes()),
-            Kind::Char => pack!(Char, x => (*x as u32).to_le_bytes()),
-            Kind::U64 => pack!(U64, x => x.to_le_bytes()),
-            Kind::S64 => pack!(S64, x => x.to_le_bytes()),
-            Kind::F64 => pack!(F64, x => x.to_bits().to_le_bytes()),
-            Kind::Flags => pack!(Flags, x => x.to_le_bytes()),
+            Kind::Bool => pack!(1, Bool, x => [*x as u8]),
+            Kind::U8 => pack!(1, U8, x => [*x]),
+            Kind::S8 => pack!(1, S8, x => x.to_le_bytes()),
+            Kind::U16 => pack!(2, U16, x => x.to_le_bytes()),
+            Kind::S16 => pack!(2, S16, x => x.to_le_bytes()),
+            Kind::U32 => pack!(4, U32, x => x.to_le_bytes()),
+            Kind::S32 => pack!(4, S32, x => x.to_le_bytes()),
+            Kind::F32 => pack!(4, F32, x => x.to_bits().to_le_bytes()),
+            Kind::Char => pack!(4, Char, x => (*x as u32).to_le_bytes()),
+            Kind::U64 => pack!(8, U64, x => x.to_le_bytes()),
+            Kind::S64 => pack!(8, S64, x => x.to_le_bytes()),
+            Kind::F64 => pack!(8, F64, x => x.to_bits().to_le_bytes()),
+            Kind::Flags => pack!(8, Flags, x => x.to_le_bytes()),
             _ => {}
         }
         Ok(id)
