@@ -196,18 +196,18 @@ impl Encoder<'_> {
                 o.out.push(*x as u8);
                 id
             }
-            Value::U8(x) => o.fixed(tag::U8, &x.to_le_bytes(), p)?,
-            Value::S8(x) => o.fixed(tag::S8, &x.to_le_bytes(), p)?,
-            Value::U16(x) => o.fixed(tag::U16, &x.to_le_bytes(), p)?,
-            Value::S16(x) => o.fixed(tag::S16, &x.to_le_bytes(), p)?,
-            Value::U32(x) => o.fixed(tag::U32, &x.to_le_bytes(), p)?,
-            Value::S32(x) => o.fixed(tag::S32, &x.to_le_bytes(), p)?,
-            Value::U64(x) => o.fixed(tag::U64, &x.to_le_bytes(), p)?,
-            Value::S64(x) => o.fixed(tag::S64, &x.to_le_bytes(), p)?,
-            Value::F32(x) => o.fixed(tag::F32, &x.to_bits().to_le_bytes(), p)?,
-            Value::F64(x) => o.fixed(tag::F64, &x.to_bits().to_le_bytes(), p)?,
-            Value::Char(x) => o.fixed(tag::CHAR, &(*x as u32).to_le_bytes(), p)?,
-            Value::Flags(x) => o.fixed(tag::FLAGS, &x.to_le_bytes(), p)?,
+            Value::U8(x) => o.fixed(tag::U8, &x.to_le_bytes()),
+            Value::S8(x) => o.fixed(tag::S8, &x.to_le_bytes()),
+            Value::U16(x) => o.fixed(tag::U16, &x.to_le_bytes()),
+            Value::S16(x) => o.fixed(tag::S16, &x.to_le_bytes()),
+            Value::U32(x) => o.fixed(tag::U32, &x.to_le_bytes()),
+            Value::S32(x) => o.fixed(tag::S32, &x.to_le_bytes()),
+            Value::U64(x) => o.fixed(tag::U64, &x.to_le_bytes()),
+            Value::S64(x) => o.fixed(tag::S64, &x.to_le_bytes()),
+            Value::F32(x) => o.fixed(tag::F32, &x.to_bits().to_le_bytes()),
+            Value::F64(x) => o.fixed(tag::F64, &x.to_bits().to_le_bytes()),
+            Value::Char(x) => o.fixed(tag::CHAR, &(*x as u32).to_le_bytes()),
+            Value::Flags(x) => o.fixed(tag::FLAGS, &x.to_le_bytes()),
             Value::String(s) => {
                 let n = len32(s.len(), "string length", p)?;
                 let id = o.node_header(tag::STRING, 4 + s.len(), p)?;
@@ -254,12 +254,7 @@ impl Encoder<'_> {
     /// A scalar node: header and payload in one write (a payload of at most 8 bytes cannot
     /// overflow the 32-bit length).
     #[inline(always)]
-    fn fixed(
-        &mut self,
-        t: u8,
-        bytes: &[u8],
-        _p: impl FnOnce() -> String,
-    ) -> Result<u32, EncodeError> {
+    fn fixed(&mut self, t: u8, bytes: &[u8]) -> u32 {
         let mut node = [0u8; 16];
         node[0] = t;
         node[4] = bytes.len() as u8;
@@ -267,7 +262,7 @@ impl Encoder<'_> {
         self.out.extend_from_slice(&node[..8 + bytes.len()]);
         let id = self.count as u32;
         self.count += 1;
-        Ok(id)
+        id
     }
 
     fn array(
@@ -408,18 +403,18 @@ impl Encoder<'_> {
                     4 + r.type_name.len() + 4 + names + 4 * kids.len(),
                     p,
                 )?;
-                self.name(&r.type_name, p)?;
+                self.name(&r.type_name);
                 self.out.extend_from_slice(&nk.to_le_bytes());
                 for n in &r.names {
-                    self.name(n, p)?;
+                    self.name(n);
                 }
                 id
             }
             Value::Variant(x) => {
                 let len = 4 + x.type_name.len() + 4 + x.case_name.len() + 8 + 4 * kids.len();
                 let id = self.node_header(tag::VARIANT, len, p)?;
-                self.name(&x.type_name, p)?;
-                self.name(&x.case_name, p)?;
+                self.name(&x.type_name);
+                self.name(&x.case_name);
                 // Upstream casts the usize tag to u32 without a check (spec §2.6 rule 7).
                 self.out.extend_from_slice(&(x.tag as u32).to_le_bytes());
                 self.out.extend_from_slice(&nk.to_le_bytes());
@@ -450,9 +445,8 @@ impl Encoder<'_> {
     /// A name inside a node whose total payload length has already passed `len32`, so the
     /// name's own length fits 32 bits too.
     #[inline(always)]
-    fn name(&mut self, s: &str, _p: impl FnOnce() -> String) -> Result<(), EncodeError> {
+    fn name(&mut self, s: &str) {
         self.out.extend_from_slice(&(s.len() as u32).to_le_bytes());
         self.out.extend_from_slice(s.as_bytes());
-        Ok(())
     }
 }

@@ -173,7 +173,8 @@ fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) 
         }
         return leaf(h[0], &b[24..], max_seq);
     }
-    let (mut values, mut done) = SPARE.with(std::cell::Cell::take);
+    // During thread teardown the spare stacks may be gone: start from empty ones then.
+    let (mut values, mut done) = SPARE.try_with(std::cell::Cell::take).unwrap_or_default();
     let r = nodes(
         b,
         count,
@@ -188,7 +189,7 @@ fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) 
     values.clear();
     done.clear();
     if values.capacity() <= KEEP_STACK && done.capacity() <= KEEP_STACK {
-        SPARE.with(|s| s.set((values, done)));
+        let _ = SPARE.try_with(|s| s.set((values, done)));
     }
     r
 }
