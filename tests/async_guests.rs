@@ -252,3 +252,31 @@ fn a_parked_calls_descriptor_wakes_when_its_timeout_passes() {
     let e = call.poll().unwrap().clone().unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit, "{}", e.message);
 }
+
+#[test]
+fn an_earlier_calls_deadline_does_not_wake_the_next_call_on_the_same_instances() {
+    let (c, rx) = composition(200);
+    // Call 1 parks (its deadline alarm is set), is answered at once and finishes; its
+    // instances go back to the pool.
+    let mut first = start(&c, "fetch_double", 1);
+    let (_, done) = rx.recv().unwrap();
+    done.complete(Ok(s64(2))).unwrap();
+    assert!(first.wait(Some(Duration::from_secs(10))).unwrap().is_ok());
+    drop(first);
+    std::thread::sleep(Duration::from_millis(150));
+    // Call 2 runs on the same instances; call 1's deadline passes 50 ms into it.
+    let mut second = start(&c, "fetch_double", 1);
+    let _pending = rx.recv().unwrap();
+    assert!(second.poll().is_none());
+    let fd = second.fd().unwrap();
+    assert!(
+        !readable_within(fd, 100),
+        "woken by the previous call's deadline"
+    );
+    assert!(
+        readable_within(fd, 10_000),
+        "its own deadline did not wake it"
+    );
+    let e = second.poll().unwrap().clone().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit, "{}", e.message);
+}

@@ -21,6 +21,8 @@ struct Entry {
     /// Tie-breaker (and a stable order for equal deadlines).
     id: u64,
     waker: Weak<Waker>,
+    /// The waker's alarm token when this was set (see `Waker::arm`).
+    token: u64,
 }
 
 impl PartialEq for Entry {
@@ -77,7 +79,7 @@ fn run(a: &Alarm) {
                 break;
             };
             if let Some(w) = e.waker.upgrade() {
-                w.notify();
+                w.ring(e.token);
             }
         }
         q = match q.0.peek() {
@@ -93,11 +95,13 @@ fn run(a: &Alarm) {
     }
 }
 
-/// Notifies `w` at `at` (at once if `at` has passed).
+/// Notifies `w` at `at` (at once if `at` has passed), unless `w.disarm()` (or another
+/// `ring_at`) comes first.
 pub(crate) fn ring_at(at: Instant, w: &Arc<Waker>) {
     let Some(a) = alarm() else {
         return;
     };
+    let token = w.arm();
     let mut q = lock(&a.queue);
     if q.0.len() >= SWEEP_AT {
         q.0.retain(|Reverse(e)| e.waker.strong_count() > 0);
@@ -109,6 +113,7 @@ pub(crate) fn ring_at(at: Instant, w: &Arc<Waker>) {
         at,
         id,
         waker: Arc::downgrade(w),
+        token,
     }));
     if earliest {
         a.changed.notify_one();

@@ -64,6 +64,8 @@ pub(crate) struct StoreData {
     pub(crate) waker: Arc<Waker>,
     /// True while the top-level call (started with `Composition::start`) may park.
     pub(crate) may_park: bool,
+    /// True while a deadline alarm is set on `waker` for the current call.
+    pub(crate) alarm_set: bool,
 }
 
 impl ResourceLimiter for StoreData {
@@ -158,6 +160,7 @@ impl Shared {
             next_completion_id: 1,
             waker: Waker::new(),
             may_park: false,
+            alarm_set: false,
         };
         let mut store = Store::new(&self.engine, data);
         store.limiter(|d| d as &mut dyn ResourceLimiter);
@@ -795,6 +798,11 @@ impl Composition {
             }
         }
         store.data_mut().deadline = None;
+        if store.data().alarm_set {
+            // This call's deadline must not wake the next call on these instances.
+            store.data().waker.disarm();
+            store.data_mut().alarm_set = false;
+        }
         match r {
             Ok(out) => {
                 if !store.data().parked.is_empty() {

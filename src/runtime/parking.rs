@@ -232,13 +232,14 @@ pub struct PendingCall {
 impl PendingCall {
     pub(crate) fn parked(
         comp: Composition,
-        store: Store<StoreData>,
+        mut store: Store<StoreData>,
         pkg: usize,
         export: usize,
     ) -> PendingCall {
         // The call's timeout must wake an event loop watching the descriptor, too.
         if let Some(at) = store.data().deadline {
             super::alarm::ring_at(at, &store.data().waker);
+            store.data_mut().alarm_set = true;
         }
         PendingCall {
             comp,

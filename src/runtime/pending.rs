@@ -7,6 +7,7 @@
 //! PENDING with a completion id, its export returns PENDING, and the host resumes it through
 //! `__pack_resume` once the answer is there).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -140,6 +141,10 @@ pub struct Waker {
     seq: Mutex<u64>,
     cond: Condvar,
     pipe: Mutex<Option<(i32, i32)>>,
+    /// The deadline alarm that may ring this waker: bumped when one is set and when the call
+    /// it was set for ends, so that a pooled instance set's next call is not woken by an
+    /// earlier call's deadline.
+    alarm: AtomicU64,
 }
 
 impl Waker {
@@ -148,7 +153,25 @@ impl Waker {
             seq: Mutex::new(0),
             cond: Condvar::new(),
             pipe: Mutex::new(None),
+            alarm: AtomicU64::new(0),
         })
+    }
+
+    /// A new alarm token (any earlier one stops counting).
+    pub(crate) fn arm(&self) -> u64 {
+        self.alarm.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// Ends the current alarm token.
+    pub(crate) fn disarm(&self) {
+        self.alarm.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Notifies if `token` is still the current alarm.
+    pub(crate) fn ring(&self, token: u64) {
+        if self.alarm.load(Ordering::Acquire) == token {
+            self.notify();
+        }
     }
 
     pub(crate) fn notify(&self) {
