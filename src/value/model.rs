@@ -113,8 +113,9 @@ impl std::ops::DerefMut for Seq {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Iterative drop. Each container moves its children onto one explicit stack instead of letting
-// the compiler-generated drop recurse.
+// Iterative drop. A container whose children hold values takes them apart on one explicit
+// stack instead of letting the compiler-generated drop recurse. Only children that hold values
+// move (each replaced by a placeholder); leaves stay where they are and drop with their parent.
 
 fn needs_deep_drop(children: &[Value]) -> bool {
     children.iter().any(Value::holds_values)
@@ -126,84 +127,80 @@ fn needs_deep_drop(children: &[Value]) -> bool {
 /// which cost more than the drop itself.
 type DropStack = SmallVec<[Value; 32]>;
 
-fn drop_all(children: impl Iterator<Item = Value>) {
+/// Takes apart every child in `kids` that holds values, leaving placeholders, so that the
+/// container then drops only leaves.
+fn drop_all(kids: &mut [Value]) {
     let mut stack = DropStack::new();
-    for c in children {
-        keep(c, &mut stack);
-    }
+    keep_nested(kids, &mut stack);
     while let Some(mut v) = stack.pop() {
-        v.take_children(&mut stack);
-        // `v` is now childless and drops in O(1) stack.
+        keep_nested(v.children_mut(), &mut stack);
+        // `v` now holds only leaves and drops in O(1) stack.
     }
 }
 
-/// Puts `c` on the drop stack if it holds values; drops it at once if not (so the stack holds
-/// only what still has to be taken apart, and a long list of leaves never lands on it).
+/// Moves the children that hold values onto the stack (a placeholder takes their place).
 #[inline(always)]
-fn keep(c: Value, stack: &mut DropStack) {
-    if c.holds_values() {
-        stack.push(c);
+fn keep_nested(kids: &mut [Value], stack: &mut DropStack) {
+    for c in kids {
+        if c.holds_values() {
+            stack.push(mem::replace(c, Value::Bool(false)));
+        }
     }
 }
 
 impl Drop for List {
     fn drop(&mut self) {
         if self.items.needs_deep_drop() {
-            drop_all(mem::take(&mut self.items).into_vec().into_iter());
+            drop_all(self.items.as_vec_mut());
         }
     }
 }
 impl Drop for Seq {
     fn drop(&mut self) {
         if needs_deep_drop(&self.0) {
-            drop_all(self.0.drain(..));
+            drop_all(&mut self.0);
         }
     }
 }
 impl Drop for Map {
     fn drop(&mut self) {
         if needs_deep_drop(&self.items) {
-            drop_all(mem::take(&mut self.items).into_iter());
+            drop_all(&mut self.items);
         }
     }
 }
 impl Drop for Set {
     fn drop(&mut self) {
         if needs_deep_drop(&self.items) {
-            drop_all(mem::take(&mut self.items).into_iter());
+            drop_all(&mut self.items);
         }
     }
 }
 impl Drop for Record {
     fn drop(&mut self) {
         if needs_deep_drop(&self.values) {
-            drop_all(mem::take(&mut self.values).into_iter());
+            drop_all(&mut self.values);
         }
     }
 }
 impl Drop for Variant {
     fn drop(&mut self) {
         if needs_deep_drop(&self.payload) {
-            drop_all(self.payload.drain(..));
+            drop_all(&mut self.payload);
         }
     }
 }
 impl Drop for OptionValue {
     fn drop(&mut self) {
-        if let Some(v) = self.value.take()
-            && v.holds_values()
-        {
-            drop_all(std::iter::once(v));
+        if needs_deep_drop(self.value.as_slice()) {
+            drop_all(self.value.as_mut_slice());
         }
     }
 }
 impl Drop for ResultValue {
     fn drop(&mut self) {
         if self.value.holds_values() {
-            drop_all(std::iter::once(mem::replace(
-                &mut self.value,
-                Value::Bool(false),
-            )));
+            drop_all(std::slice::from_mut(&mut self.value));
         }
     }
 }
@@ -275,26 +272,6 @@ impl Value {
         match self {
             Value::List(l) => l.items.packed_bytes().is_none() && !l.items.is_empty(),
             _ => !self.children().is_empty(),
-        }
-    }
-
-    /// Moves the children that hold values onto `out` and drops the others (a Result keeps a
-    /// placeholder `Bool(false)`). A packed list keeps its items: they drop as bytes.
-    fn take_children(&mut self, out: &mut DropStack) {
-        match self {
-            Value::List(l) if l.items.packed_bytes().is_none() => {
-                l.items.as_vec_mut().drain(..).for_each(|c| keep(c, out))
-            }
-            Value::Map(m) => m.items.drain(..).for_each(|c| keep(c, out)),
-            Value::Set(x) => x.items.drain(..).for_each(|c| keep(c, out)),
-            Value::Option(o) => o.value.take().into_iter().for_each(|c| keep(c, out)),
-            Value::Result(r) if r.value.holds_values() => {
-                out.push(mem::replace(&mut r.value, Value::Bool(false)))
-            }
-            Value::Record(r) => r.values.drain(..).for_each(|c| keep(c, out)),
-            Value::Variant(v) => v.payload.drain(..).for_each(|c| keep(c, out)),
-            Value::Tuple(t) => t.0.drain(..).for_each(|c| keep(c, out)),
-            _ => {}
         }
     }
 
