@@ -3,8 +3,9 @@
 //! timeout, instead of sleeping until an answer that may never come.
 //!
 //! One thread (started on first use, like the epoch ticker) sleeps until the earliest deadline.
-//! Entries hold weak references: a call that finishes first costs nothing but its entry, and
-//! entries of finished calls are dropped when they come due or when the queue grows.
+//! Entries hold weak references and the waker's alarm token: a call that finishes first costs
+//! nothing but its entry, and entries of ended calls are dropped when they come due or when
+//! the queue grows.
 
 use super::pending::Waker;
 use std::cmp::Reverse;
@@ -47,7 +48,7 @@ struct Alarm {
     changed: Condvar,
 }
 
-/// Past this many queued entries, those of finished calls are swept out on insertion.
+/// Past this many queued entries, those of ended calls are swept out on insertion.
 const SWEEP_AT: usize = 1024;
 
 fn alarm() -> Option<&'static Alarm> {
@@ -104,7 +105,8 @@ pub(crate) fn ring_at(at: Instant, w: &Arc<Waker>) {
     let token = w.arm();
     let mut q = lock(&a.queue);
     if q.0.len() >= SWEEP_AT {
-        q.0.retain(|Reverse(e)| e.waker.strong_count() > 0);
+        // Entries whose call has ended (its waker gone, or set for another call since).
+        q.0.retain(|Reverse(e)| e.waker.upgrade().is_some_and(|w| w.armed_with(e.token)));
     }
     q.1 += 1;
     let id = q.1;

@@ -167,9 +167,14 @@ impl Waker {
         self.alarm.fetch_add(1, Ordering::AcqRel);
     }
 
+    /// True if `token` is still the current alarm.
+    pub(crate) fn armed_with(&self, token: u64) -> bool {
+        self.alarm.load(Ordering::Acquire) == token
+    }
+
     /// Notifies if `token` is still the current alarm.
     pub(crate) fn ring(&self, token: u64) {
-        if self.alarm.load(Ordering::Acquire) == token {
+        if self.armed_with(token) {
             self.notify();
         }
     }
