@@ -929,10 +929,15 @@ packr_result packr_composition_call_start(const struct packr_composition *c,
                                           struct packr_error **error_out);
 
 /**
- * Starts a call of a resolved export; same contract as `packr_composition_call_start` (the
- * call holds its own reference to the composition, so `f` may be freed while it is pending).
- * NULL `f`, `input` (with `input_len` > 0) or `call_out`: `PACKR_RESULT_INVALID_ARGUMENT`.
- * `input` is borrowed for this function only. Threading: any thread, concurrently.
+ * Starts a call of a resolved export; same contract as `packr_composition_call_start`.
+ *
+ * On success `*call_out` is a new `packr_call`, finished or pending, owned by the caller: get
+ * its outcome with `packr_call_poll` or `packr_call_wait` and free it with `packr_call_free`.
+ * The call holds its own reference to the composition, so `f` may be freed while it is
+ * pending. On failure `*call_out` is untouched and `*error_out` (if not NULL) is a new
+ * `packr_error`. NULL `f`, `input` (with `input_len` > 0) or `call_out`:
+ * `PACKR_RESULT_INVALID_ARGUMENT`. `input` is borrowed for this function only. Threading: any
+ * thread, concurrently (see `packr_composition`).
  */
 PACKR_MUST_USE
 packr_result packr_func_call_start(const struct packr_func *f,
