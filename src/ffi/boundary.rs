@@ -82,6 +82,13 @@ impl Fail {
     pub fn arg(message: impl Into<String>) -> Fail {
         Fail::new(packr_result::InvalidArgument, message)
     }
+    /// Something libpackr itself got wrong (reported as a caught panic would be).
+    pub fn internal(message: impl std::fmt::Display) -> Fail {
+        Fail::new(
+            packr_result::Panic,
+            format!("internal error in libpackr (please report it): {message}"),
+        )
+    }
 }
 
 /// Converts a body's outcome to a result code, setting `*error_out` on every return.

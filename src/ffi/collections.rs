@@ -4,7 +4,8 @@ use super::boundary::{Fail, arg_out, arg_str, put};
 use super::bytes::packr_bytes;
 use super::composition::packr_composition;
 use super::error::packr_error;
-use super::handle::{box_out, cast_mut, cast_ref};
+use super::handle::box_out;
+use super::view::{VRef, new_value, value_mut, vref};
 use super::result::packr_result;
 use super::types::{packr_type, take_type};
 use super::value::{packr_value, take_value, type_view, wrong_kind};
@@ -71,7 +72,7 @@ pub unsafe extern "C" fn packr_value_map_new(
         let v = take_type(value_type, "value_type");
         let (k, v) = (k?, v?);
         arg_out(value_out, "value_out")?;
-        put(value_out, box_out(Value::map(k, v, Vec::new())));
+        put(value_out, new_value(Value::map(k, v, Vec::new())));
         Ok(())
     })
 }
@@ -90,7 +91,7 @@ pub unsafe extern "C" fn packr_value_set_new(
     ffi_result!(std::ptr::null_mut(), {
         let t = take_type(elem_type, "elem_type")?;
         arg_out(value_out, "value_out")?;
-        put(value_out, box_out(Value::set(t, Vec::new())));
+        put(value_out, new_value(Value::set(t, Vec::new())));
         Ok(())
     })
 }
@@ -137,8 +138,8 @@ pub unsafe extern "C" fn packr_value_map_insert(
         let k = take_value(key, "key");
         let v = take_value(value, "value");
         let (k, v) = (k?, v?);
-        let Value::Map(m) = cast_mut(map, "map")? else {
-            return Err(wrong_kind(cast_mut(map, "map")?, "map"));
+        let Value::Map(m) = value_mut(map, "map")? else {
+            return Err(wrong_kind(value_mut(map, "map")?, "map"));
         };
         match position(&m.items, 2, &k) {
             Ok(i) => {
@@ -171,8 +172,8 @@ pub unsafe extern "C" fn packr_value_set_insert(
             return Err(Fail::arg("cannot insert a set into itself"));
         }
         let x = take_value(item, "item")?;
-        let Value::Set(s) = cast_mut(set, "set")? else {
-            return Err(wrong_kind(cast_mut(set, "set")?, "set"));
+        let Value::Set(s) = value_mut(set, "set")? else {
+            return Err(wrong_kind(value_mut(set, "set")?, "set"));
         };
         match position(&s.items, 1, &x) {
             Ok(i) => {
@@ -209,8 +210,9 @@ pub unsafe extern "C" fn packr_value_set_contains(
     item: *const packr_value,
 ) -> bool {
     ffi_boundary! {
-        match (cast_ref(set, "set"), cast_ref(item, "item")) {
-            (Ok(Value::Set(s)), Ok(x)) => position(&s.items, 1, x).is_err(),
+        // Decoded documents never hold sets: a set is always a tree.
+        match (vref(set, "set").map(VRef::tree), vref(item, "item").and_then(VRef::value)) {
+            (Ok(Some(Value::Set(s))), Ok(x)) => position(&s.items, 1, &x).is_err(),
             _ => false,
         }
     }
@@ -225,8 +227,9 @@ pub unsafe extern "C" fn packr_value_map_find(
     key: *const packr_value,
 ) -> *const packr_value {
     ffi_boundary! {
-        match (cast_ref(map, "map"), cast_ref(key, "key")) {
-            (Ok(Value::Map(m)), Ok(k)) => match position(&m.items, 2, k) {
+        // Decoded documents never hold maps: a map is always a tree.
+        match (vref(map, "map").map(VRef::tree), vref(key, "key").and_then(VRef::value)) {
+            (Ok(Some(Value::Map(m))), Ok(k)) => match position(&m.items, 2, &k) {
                 Err(i) => (&m.items[2 * i + 1] as *const Value).cast(),
                 Ok(_) => std::ptr::null(),
             },
@@ -240,8 +243,8 @@ pub unsafe extern "C" fn packr_value_map_find(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_key_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        type_view(v, |v| match v {
-            Value::Map(m) => Some(&m.key_type),
+        type_view(v, |v| match v.tree() {
+            Some(Value::Map(m)) => Some(&m.key_type),
             _ => None,
         })
     }
@@ -252,8 +255,8 @@ pub unsafe extern "C" fn packr_value_key_type(v: *const packr_value) -> *const p
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_value_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        type_view(v, |v| match v {
-            Value::Map(m) => Some(&m.value_type),
+        type_view(v, |v| match v.tree() {
+            Some(Value::Map(m)) => Some(&m.value_type),
             _ => None,
         })
     }
@@ -276,7 +279,7 @@ pub unsafe extern "C" fn packr_value_encode_version(
     error_out: *mut *mut packr_error,
 ) -> packr_result {
     ffi_result!(error_out, {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.value()?;
         arg_out(bytes_out, "bytes_out")?;
         let version = match version {
             2 => 2u16,
@@ -287,7 +290,7 @@ pub unsafe extern "C" fn packr_value_encode_version(
                 )));
             }
         };
-        let out = encode_version(v, version)
+        let out = encode_version(&v, version)
             .map_err(|e| Fail::new(packr_result::Encode, format!("CGRF encode: {e}")))?;
         put(bytes_out, packr_bytes::from_vec(out));
         Ok(())

@@ -27,6 +27,7 @@ mod signature;
 mod types;
 mod value;
 mod version;
+mod view;
 
 pub use builder::*;
 pub use bytes::*;

@@ -2,7 +2,7 @@
 //! (`packr_value_as_bool` ... `packr_value_as_string`).
 
 use super::boundary::{Fail, arg_bytes, arg_out, put};
-use super::handle::{box_out, cast_ref};
+use super::view::{new_value, vref};
 use super::result::packr_result;
 use super::value::{packr_value, wrong_kind};
 use crate::value::{Str, Value};
@@ -21,7 +21,7 @@ pub unsafe extern "C" fn packr_value_char(
         arg_out(value_out, "value_out")?;
         let c = char::from_u32(scalar)
             .ok_or_else(|| Fail::arg(format!("U+{scalar:04X} is not a Unicode scalar value")))?;
-        put(value_out, box_out(Value::Char(c)));
+        put(value_out, new_value(Value::Char(c)));
         Ok(())
     })
 }
@@ -45,7 +45,7 @@ pub unsafe extern "C" fn packr_value_string(
                 e.valid_up_to()
             ))
         })?;
-        put(value_out, box_out(Value::String(Str::from(s))));
+        put(value_out, new_value(Value::String(Str::from(s))));
         Ok(())
     })
 }
@@ -56,9 +56,9 @@ pub unsafe extern "C" fn packr_value_string(
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_char(v: *const packr_value, out: *mut u32) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("char")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::Char(c) => put(out, *c as u32),
             other => return Err(wrong_kind(other, "char")),
         }
@@ -77,15 +77,15 @@ pub unsafe extern "C" fn packr_value_as_string(
     len_out: *mut usize,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?;
         arg_out(data_out, "data_out")?;
         arg_out(len_out, "len_out")?;
-        match v {
-            Value::String(s) => {
+        match v.string() {
+            Some(s) => {
                 put(data_out, s.as_ptr().cast());
                 put(len_out, s.len());
             }
-            other => return Err(wrong_kind(other, "string")),
+            None => return Err(v.wrong_kind("string")),
         }
         Ok(())
     })
@@ -95,84 +95,84 @@ pub unsafe extern "C" fn packr_value_as_string(
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_bool(x: bool) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::Bool(x)) }
+    ffi_boundary! { new_value(Value::Bool(x)) }
 }
 
 /// A new `u8` value. Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_u8(x: u8) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::U8(x)) }
+    ffi_boundary! { new_value(Value::U8(x)) }
 }
 
 /// A new `u16` value. Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_u16(x: u16) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::U16(x)) }
+    ffi_boundary! { new_value(Value::U16(x)) }
 }
 
 /// A new `u32` value. Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_u32(x: u32) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::U32(x)) }
+    ffi_boundary! { new_value(Value::U32(x)) }
 }
 
 /// A new `u64` value. Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_u64(x: u64) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::U64(x)) }
+    ffi_boundary! { new_value(Value::U64(x)) }
 }
 
 /// A new `s8` value. Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_s8(x: i8) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::S8(x)) }
+    ffi_boundary! { new_value(Value::S8(x)) }
 }
 
 /// A new `s16` value. Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_s16(x: i16) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::S16(x)) }
+    ffi_boundary! { new_value(Value::S16(x)) }
 }
 
 /// A new `s32` value. Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_s32(x: i32) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::S32(x)) }
+    ffi_boundary! { new_value(Value::S32(x)) }
 }
 
 /// A new `s64` value. Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_s64(x: i64) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::S64(x)) }
+    ffi_boundary! { new_value(Value::S64(x)) }
 }
 
 /// A new `f32` value (any bit pattern, NaN payloads included, is kept exactly). Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_f32(x: f32) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::F32(x)) }
+    ffi_boundary! { new_value(Value::F32(x)) }
 }
 
 /// A new `f64` value (any bit pattern, NaN payloads included, is kept exactly). Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_f64(x: f64) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::F64(x)) }
+    ffi_boundary! { new_value(Value::F64(x)) }
 }
 
 /// A new `flags` value (bit i set = flag i; flag names are not carried). Returns a new value (free it with `packr_value_free`, or
 /// hand it to a function that consumes it); NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_flags(x: u64) -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::Flags(x)) }
+    ffi_boundary! { new_value(Value::Flags(x)) }
 }
 
 /// Reads the `bool` in `v` into `*out`. `v` of another kind: `PACKR_RESULT_INVALID_ARGUMENT`
@@ -185,9 +185,9 @@ pub unsafe extern "C" fn packr_value_as_bool(
     out: *mut bool,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("bool")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::Bool(x) => put(out, *x),
             other => return Err(wrong_kind(other, "bool")),
         }
@@ -202,9 +202,9 @@ pub unsafe extern "C" fn packr_value_as_bool(
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_u8(v: *const packr_value, out: *mut u8) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("u8")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::U8(x) => put(out, *x),
             other => return Err(wrong_kind(other, "u8")),
         }
@@ -219,9 +219,9 @@ pub unsafe extern "C" fn packr_value_as_u8(v: *const packr_value, out: *mut u8) 
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_u16(v: *const packr_value, out: *mut u16) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("u16")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::U16(x) => put(out, *x),
             other => return Err(wrong_kind(other, "u16")),
         }
@@ -236,9 +236,9 @@ pub unsafe extern "C" fn packr_value_as_u16(v: *const packr_value, out: *mut u16
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_u32(v: *const packr_value, out: *mut u32) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("u32")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::U32(x) => put(out, *x),
             other => return Err(wrong_kind(other, "u32")),
         }
@@ -253,9 +253,9 @@ pub unsafe extern "C" fn packr_value_as_u32(v: *const packr_value, out: *mut u32
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_u64(v: *const packr_value, out: *mut u64) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("u64")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::U64(x) => put(out, *x),
             other => return Err(wrong_kind(other, "u64")),
         }
@@ -270,9 +270,9 @@ pub unsafe extern "C" fn packr_value_as_u64(v: *const packr_value, out: *mut u64
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_s8(v: *const packr_value, out: *mut i8) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("s8")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::S8(x) => put(out, *x),
             other => return Err(wrong_kind(other, "s8")),
         }
@@ -287,9 +287,9 @@ pub unsafe extern "C" fn packr_value_as_s8(v: *const packr_value, out: *mut i8) 
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_s16(v: *const packr_value, out: *mut i16) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("s16")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::S16(x) => put(out, *x),
             other => return Err(wrong_kind(other, "s16")),
         }
@@ -304,9 +304,9 @@ pub unsafe extern "C" fn packr_value_as_s16(v: *const packr_value, out: *mut i16
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_s32(v: *const packr_value, out: *mut i32) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("s32")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::S32(x) => put(out, *x),
             other => return Err(wrong_kind(other, "s32")),
         }
@@ -321,9 +321,9 @@ pub unsafe extern "C" fn packr_value_as_s32(v: *const packr_value, out: *mut i32
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_s64(v: *const packr_value, out: *mut i64) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("s64")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::S64(x) => put(out, *x),
             other => return Err(wrong_kind(other, "s64")),
         }
@@ -338,9 +338,9 @@ pub unsafe extern "C" fn packr_value_as_s64(v: *const packr_value, out: *mut i64
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_f32(v: *const packr_value, out: *mut f32) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("f32")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::F32(x) => put(out, *x),
             other => return Err(wrong_kind(other, "f32")),
         }
@@ -355,9 +355,9 @@ pub unsafe extern "C" fn packr_value_as_f32(v: *const packr_value, out: *mut f32
 #[must_use]
 pub unsafe extern "C" fn packr_value_as_f64(v: *const packr_value, out: *mut f64) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("f64")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::F64(x) => put(out, *x),
             other => return Err(wrong_kind(other, "f64")),
         }
@@ -375,9 +375,9 @@ pub unsafe extern "C" fn packr_value_as_flags(
     out: *mut u64,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.leaf("flags")?;
         arg_out(out, "out")?;
-        match v {
+        match &*v {
             Value::Flags(x) => put(out, *x),
             other => return Err(wrong_kind(other, "flags")),
         }

@@ -3,9 +3,9 @@
 use super::boundary::{Fail, arg_bytes, arg_out, arg_str, put};
 use super::bytes::packr_bytes;
 use super::error::packr_error;
-use super::handle::{BoxCastable, box_out, cast_mut, cast_ref, take_box};
 use super::result::packr_result;
 use super::types::{packr_kind, packr_type, take_type};
+use super::view::{VRef, decode_out, free_value, new_value, value_mut, vref};
 use crate::value::{self as v, Limits, Record, Str, Type, Value, text};
 use std::ffi::c_char;
 
@@ -38,16 +38,7 @@ pub struct packr_value {
     _private: [u8; 0],
 }
 
-impl BoxCastable for packr_value {
-    type Rust = Value;
-}
-
-/// Takes ownership of a value argument that the function consumes.
-pub(crate) fn take_value(p: *mut packr_value, name: &str) -> Result<Value, Fail> {
-    take_box(p)
-        .map(|b| *b)
-        .ok_or_else(|| Fail::arg(format!("{name} is NULL")))
-}
+pub(crate) use super::view::take_value;
 
 fn decode_fail(e: v::DecodeError) -> Fail {
     let code = if e.limit {
@@ -66,8 +57,7 @@ fn decode_into(
 ) -> Result<(), Fail> {
     let bytes = arg_bytes(data, len, "data")?;
     arg_out(value_out, "value_out")?;
-    let value = v::decode_with_limits(bytes, limits).map_err(decode_fail)?;
-    put(value_out, box_out(value));
+    put(value_out, decode_out(bytes, limits).map_err(decode_fail)?);
     Ok(())
 }
 
@@ -147,10 +137,10 @@ pub unsafe extern "C" fn packr_value_encode(
     error_out: *mut *mut packr_error,
 ) -> packr_result {
     ffi_result!(error_out, {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.value()?;
         arg_out(bytes_out, "bytes_out")?;
         let mut out = Vec::new();
-        v::encode_into(v, &mut out)
+        v::encode_into(&v, &mut out)
             .map_err(|e| Fail::new(packr_result::Encode, format!("CGRF encode: {e}")))?;
         put(bytes_out, packr_bytes::from_vec(out));
         Ok(())
@@ -175,7 +165,7 @@ pub unsafe extern "C" fn packr_value_parse(
         arg_out(value_out, "value_out")?;
         let value = text::parse(text)
             .map_err(|e| Fail::new(packr_result::Decode, format!("value text: {e}")))?;
-        put(value_out, box_out(value));
+        put(value_out, new_value(value));
         Ok(())
     })
 }
@@ -195,11 +185,11 @@ pub unsafe extern "C" fn packr_value_to_text(
     error_out: *mut *mut packr_error,
 ) -> packr_result {
     ffi_result!(error_out, {
-        let v = cast_ref(v, "v")?;
+        let v = vref(v, "v")?.value()?;
         arg_out(text_out, "text_out")?;
         put(
             text_out,
-            packr_bytes::from_vec(text::to_text(v).into_bytes()),
+            packr_bytes::from_vec(text::to_text(&v).into_bytes()),
         );
         Ok(())
     })
@@ -210,7 +200,7 @@ pub unsafe extern "C" fn packr_value_to_text(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_free(v: *mut packr_value) {
     ffi_boundary! {
-        drop(take_box(v));
+        free_value(v);
     }
 }
 
@@ -219,10 +209,9 @@ pub unsafe extern "C" fn packr_value_free(v: *mut packr_value) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_clone(v: *const packr_value) -> *mut packr_value {
     ffi_boundary! {
-        match cast_ref(v, "v") {
-            Ok(v) => box_out(v.clone()),
-            Err(_) => std::ptr::null_mut(),
-        }
+        vref(v, "v")
+            .and_then(VRef::clone_out)
+            .unwrap_or(std::ptr::null_mut())
     }
 }
 
@@ -232,8 +221,11 @@ pub unsafe extern "C" fn packr_value_clone(v: *const packr_value) -> *mut packr_
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_equal(a: *const packr_value, b: *const packr_value) -> bool {
     ffi_boundary! {
-        match (cast_ref(a, "a"), cast_ref(b, "b")) {
-            (Ok(a), Ok(b)) => a.same(b),
+        match (vref(a, "a"), vref(b, "b")) {
+            (Ok(a), Ok(b)) => match (a.value(), b.value()) {
+                (Ok(a), Ok(b)) => a.same(&b),
+                _ => false,
+            },
             (Err(_), Err(_)) => true,
             _ => false,
         }
@@ -244,7 +236,7 @@ pub unsafe extern "C" fn packr_value_equal(a: *const packr_value, b: *const pack
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_kind(v: *const packr_value) -> packr_kind {
     ffi_boundary! {
-        match cast_ref(v, "v") {
+        match vref(v, "v") {
             Ok(v) => v.kind().into(),
             Err(_) => packr_kind::None,
         }
@@ -259,7 +251,7 @@ pub(crate) fn wrong_kind(v: &Value, want: &str) -> Fail {
 /// NULL only when out of memory. Any thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn packr_value_tuple_new() -> *mut packr_value {
-    ffi_boundary! { box_out::<packr_value>(Value::unit()) }
+    ffi_boundary! { new_value(Value::unit()) }
 }
 
 /// A new empty list with element type `elem_type`; add items with `packr_value_push`.
@@ -278,7 +270,7 @@ pub unsafe extern "C" fn packr_value_list_new(
     ffi_result!(std::ptr::null_mut(), {
         let t = take_type(elem_type, "elem_type")?;
         arg_out(value_out, "value_out")?;
-        put(value_out, box_out(Value::list(t, Vec::new())));
+        put(value_out, new_value(Value::list(t, Vec::new())));
         Ok(())
     })
 }
@@ -295,7 +287,7 @@ pub unsafe extern "C" fn packr_value_record_new(
     ffi_result!(std::ptr::null_mut(), {
         let name = arg_str(type_name, "type_name")?;
         arg_out(value_out, "value_out")?;
-        put(value_out, box_out(Value::record(name, Vec::new())));
+        put(value_out, new_value(Value::record(name, Vec::new())));
         Ok(())
     })
 }
@@ -319,7 +311,7 @@ pub unsafe extern "C" fn packr_value_variant_new(
         let tn = arg_str(type_name, "type_name")?;
         let cn = arg_str(case_name, "case_name")?;
         arg_out(value_out, "value_out")?;
-        put(value_out, box_out(Value::variant(tn, cn, tag, Vec::new())));
+        put(value_out, new_value(Value::variant(tn, cn, tag, Vec::new())));
         Ok(())
     })
 }
@@ -344,7 +336,7 @@ pub unsafe extern "C" fn packr_value_push(
             return Err(Fail::arg("cannot push a value into itself"));
         }
         let item = take_value(item, "item")?;
-        let c = cast_mut(container, "container")?;
+        let c = value_mut(container, "container")?;
         match c {
             Value::List(l) => l.items.push(item),
             Value::Tuple(t) => t.push(item),
@@ -381,7 +373,7 @@ pub unsafe extern "C" fn packr_value_record_push(
         }
         let value = take_value(value, "value")?;
         let name = arg_str(name, "name")?;
-        match cast_mut(record, "record")? {
+        match value_mut(record, "record")? {
             Value::Record(r) => {
                 let r: &mut Record = r;
                 r.names.push(Str::from(name));
@@ -409,7 +401,7 @@ pub unsafe extern "C" fn packr_value_option_some(
         let x = take_value(value, "value");
         let (t, x) = (t?, x?);
         arg_out(value_out, "value_out")?;
-        put(value_out, box_out(Value::option(t, Some(x))));
+        put(value_out, new_value(Value::option(t, Some(x))));
         Ok(())
     })
 }
@@ -425,7 +417,7 @@ pub unsafe extern "C" fn packr_value_option_none(
     ffi_result!(std::ptr::null_mut(), {
         let t = take_type(inner_type, "inner_type")?;
         arg_out(value_out, "value_out")?;
-        put(value_out, box_out(Value::option(t, None)));
+        put(value_out, new_value(Value::option(t, None)));
         Ok(())
     })
 }
@@ -442,7 +434,7 @@ fn make_result(
     let x = take_value(value, "value");
     let (ok, err, x) = (ok?, err?, x?);
     arg_out(value_out, "value_out")?;
-    put(value_out, box_out(Value::result(ok, err, is_err, x)));
+    put(value_out, new_value(Value::result(ok, err, is_err, x)));
     Ok(())
 }
 
@@ -484,10 +476,7 @@ pub unsafe extern "C" fn packr_value_result_err(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_len(v: *const packr_value) -> usize {
     ffi_boundary! {
-        match cast_ref(v, "v") {
-            Ok(v) => v.children().len(),
-            Err(_) => 0,
-        }
+        vref(v, "v").map_or(0, VRef::len)
     }
 }
 
@@ -503,13 +492,7 @@ pub unsafe extern "C" fn packr_value_get(
     index: usize,
 ) -> *const packr_value {
     ffi_boundary! {
-        match cast_ref(v, "v") {
-            Ok(v) => match v.children().get(index) {
-                Some(c) => (c as *const Value).cast(),
-                None => std::ptr::null(),
-            },
-            Err(_) => std::ptr::null(),
-        }
+        vref(v, "v").map_or(std::ptr::null(), |v| v.get(index))
     }
 }
 
@@ -532,10 +515,10 @@ pub unsafe extern "C" fn packr_value_type_name(
     len_out: *mut usize,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        match cast_ref(v, "v")? {
-            Value::Record(r) => put_str(&r.type_name, name_out, len_out),
-            Value::Variant(x) => put_str(&x.type_name, name_out, len_out),
-            other => Err(wrong_kind(other, "record or variant")),
+        let v = vref(v, "v")?;
+        match v.type_name() {
+            Some(n) => put_str(n, name_out, len_out),
+            None => Err(v.wrong_kind("record or variant")),
         }
     })
 }
@@ -549,9 +532,10 @@ pub unsafe extern "C" fn packr_value_case_name(
     len_out: *mut usize,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        match cast_ref(v, "v")? {
-            Value::Variant(x) => put_str(&x.case_name, name_out, len_out),
-            other => Err(wrong_kind(other, "variant")),
+        let v = vref(v, "v")?;
+        match v.case_name() {
+            Some(n) => put_str(n, name_out, len_out),
+            None => Err(v.wrong_kind("variant")),
         }
     })
 }
@@ -567,17 +551,14 @@ pub unsafe extern "C" fn packr_value_field_name(
     len_out: *mut usize,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        match cast_ref(v, "v")? {
-            Value::Record(r) => {
-                let n = r.names.get(index).ok_or_else(|| {
-                    Fail::new(
-                        packr_result::NotFound,
-                        format!("the record has {} fields, no index {index}", r.names.len()),
-                    )
-                })?;
-                put_str(n, name_out, len_out)
-            }
-            other => Err(wrong_kind(other, "record")),
+        let v = vref(v, "v")?;
+        match v.field_name(index) {
+            Some(Ok(n)) => put_str(n, name_out, len_out),
+            Some(Err(count)) => Err(Fail::new(
+                packr_result::NotFound,
+                format!("the record has {count} fields, no index {index}"),
+            )),
+            None => Err(v.wrong_kind("record")),
         }
     })
 }
@@ -588,13 +569,14 @@ pub unsafe extern "C" fn packr_value_field_name(
 #[must_use]
 pub unsafe extern "C" fn packr_value_tag(v: *const packr_value, tag_out: *mut u64) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        match cast_ref(v, "v")? {
-            Value::Variant(x) => {
+        let v = vref(v, "v")?;
+        match v.variant_tag() {
+            Some(t) => {
                 arg_out(tag_out, "tag_out")?;
-                put(tag_out, x.tag);
+                put(tag_out, t);
                 Ok(())
             }
-            other => Err(wrong_kind(other, "variant")),
+            None => Err(v.wrong_kind("variant")),
         }
     })
 }
@@ -608,13 +590,14 @@ pub unsafe extern "C" fn packr_value_is_err(
     is_err_out: *mut bool,
 ) -> packr_result {
     ffi_result!(std::ptr::null_mut(), {
-        match cast_ref(v, "v")? {
-            Value::Result(r) => {
+        let v = vref(v, "v")?;
+        match v.is_err() {
+            Some(e) => {
                 arg_out(is_err_out, "is_err_out")?;
-                put(is_err_out, r.is_err);
+                put(is_err_out, e);
                 Ok(())
             }
-            other => Err(wrong_kind(other, "result")),
+            None => Err(v.wrong_kind("result")),
         }
     })
 }
@@ -625,21 +608,16 @@ pub unsafe extern "C" fn packr_value_is_err(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_elem_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        type_view(v, |v| match v {
-            Value::List(l) => Some(&l.elem_type),
-            Value::Option(o) => Some(&o.inner_type),
-            Value::Set(s) => Some(&s.elem_type),
-            _ => None,
-        })
+        type_view(v, VRef::elem_type)
     }
 }
 
 /// A borrowed view of the type `pick` finds in `v` (NULL for NULL `v` or when it finds none).
-pub(crate) fn type_view(
+pub(crate) fn type_view<'a>(
     v: *const packr_value,
-    pick: impl FnOnce(&Value) -> Option<&Type>,
+    pick: impl FnOnce(VRef<'a>) -> Option<&'a Type>,
 ) -> *const packr_type {
-    cast_ref(v, "v")
+    vref(v, "v")
         .ok()
         .and_then(pick)
         .map_or(std::ptr::null(), |t| (t as *const Type).cast())
@@ -650,10 +628,7 @@ pub(crate) fn type_view(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_ok_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        type_view(v, |v| match v {
-            Value::Result(r) => Some(&r.ok_type),
-            _ => None,
-        })
+        type_view(v, VRef::ok_type)
     }
 }
 
@@ -662,9 +637,6 @@ pub unsafe extern "C" fn packr_value_ok_type(v: *const packr_value) -> *const pa
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_err_type(v: *const packr_value) -> *const packr_type {
     ffi_boundary! {
-        type_view(v, |v| match v {
-            Value::Result(r) => Some(&r.err_type),
-            _ => None,
-        })
+        type_view(v, VRef::err_type)
     }
 }

@@ -20,11 +20,11 @@ use smallvec::SmallVec;
 use thin_vec::ThinVec;
 
 /// Gives up (the caller falls back to the full decoder).
-struct Bail;
-type R<T> = Result<T, Bail>;
+pub(super) struct Bail;
+pub(super) type R<T> = Result<T, Bail>;
 
 #[inline(always)]
-fn u32_at(p: &[u8], at: usize) -> R<u32> {
+pub(super) fn u32_at(p: &[u8], at: usize) -> R<u32> {
     match p.get(at..at + 4) {
         Some(s) => Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]])),
         None => Err(Bail),
@@ -38,7 +38,7 @@ fn u64_at(p: &[u8]) -> u64 {
     u64::from_le_bytes(a)
 }
 
-fn utf8(b: &[u8]) -> Option<&str> {
+pub(super) fn utf8(b: &[u8]) -> Option<&str> {
     if b.len() < 64 {
         std::str::from_utf8(b).ok()
     } else {
@@ -47,27 +47,27 @@ fn utf8(b: &[u8]) -> Option<&str> {
 }
 
 /// The payload being parsed, with a cursor.
-struct P<'a> {
-    p: &'a [u8],
-    at: usize,
+pub(super) struct P<'a> {
+    pub(super) p: &'a [u8],
+    pub(super) at: usize,
 }
 
 impl<'a> P<'a> {
     #[inline(always)]
-    fn u32(&mut self) -> R<u32> {
+    pub(super) fn u32(&mut self) -> R<u32> {
         let x = u32_at(self.p, self.at)?;
         self.at += 4;
         Ok(x)
     }
     #[inline(always)]
-    fn take(&mut self, n: usize) -> R<&'a [u8]> {
+    pub(super) fn take(&mut self, n: usize) -> R<&'a [u8]> {
         let end = self.at.checked_add(n).ok_or(Bail)?;
         let s = self.p.get(self.at..end).ok_or(Bail)?;
         self.at = end;
         Ok(s)
     }
     #[inline(always)]
-    fn desc(&mut self, v3: bool) -> R<&'a [u8]> {
+    pub(super) fn desc(&mut self, v3: bool) -> R<&'a [u8]> {
         let start = self.at;
         let end = scan_desc_in(self.p, start, true, v3).map_err(|_| Bail)?;
         self.at = end;
@@ -75,7 +75,7 @@ impl<'a> P<'a> {
     }
     /// The `k` child indices that end the payload (nothing may follow them).
     #[inline(always)]
-    fn kids(&self, k: u64) -> R<&'a [u8]> {
+    pub(super) fn kids(&self, k: u64) -> R<&'a [u8]> {
         let rest = &self.p[self.at..];
         if rest.len() as u64 != k.checked_mul(4).ok_or(Bail)? {
             return Err(Bail);
@@ -109,9 +109,9 @@ impl<'a> Names<'a> {
 
 /// A finished subtree on the stack: its node index and its height.
 #[derive(Clone, Copy)]
-struct Done {
-    id: u32,
-    height: u32,
+pub(super) struct Done {
+    pub(super) id: u32,
+    pub(super) height: u32,
 }
 
 struct Fast<'a, 's> {
@@ -173,19 +173,27 @@ fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) 
         }
         return leaf(h[0], &b[24..], max_seq);
     }
+    with_stacks(|values, done| {
+        nodes(
+            b,
+            (0, 16),
+            (count, b.len()),
+            last_kind,
+            v3,
+            limits,
+            max_payload,
+            max_seq,
+            values,
+            done,
+        )
+    })
+}
+
+/// Runs `f` on this thread's spare stacks (empty), and keeps them afterwards if they are small.
+pub(super) fn with_stacks<T>(f: impl FnOnce(&mut Vec<Value>, &mut Vec<Done>) -> T) -> T {
     // During thread teardown the spare stacks may be gone: start from empty ones then.
     let (mut values, mut done) = SPARE.try_with(std::cell::Cell::take).unwrap_or_default();
-    let r = nodes(
-        b,
-        count,
-        last_kind,
-        v3,
-        limits,
-        max_payload,
-        max_seq,
-        &mut values,
-        &mut done,
-    );
+    let r = f(&mut values, &mut done);
     values.clear();
     done.clear();
     if values.capacity() <= KEEP_STACK && done.capacity() <= KEEP_STACK {
@@ -194,11 +202,13 @@ fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) 
     r
 }
 
-/// Decodes the `count` nodes of `b` (past its header) on the given (empty) stacks.
+/// Decodes nodes `first.0 .. end.0` of `b`, which start at byte `first.1` and end at byte
+/// `end.1`, on the given (empty) stacks: the whole buffer, or (for `Doc`) one subtree.
 #[allow(clippy::too_many_arguments)]
-fn nodes(
+pub(super) fn nodes(
     b: &[u8],
-    count: u32,
+    first: (u32, usize),
+    end: (u32, usize),
     last_kind: u8,
     v3: bool,
     limits: &Limits,
@@ -217,8 +227,8 @@ fn nodes(
         v3,
         max_seq,
     };
-    let mut at = 16usize;
-    for i in 0..count {
+    let mut at = first.1;
+    for i in first.0..end.0 {
         let h = b.get(at..at + 8).ok_or(Bail)?;
         let kind = h[0];
         let len = u32::from_le_bytes([h[4], h[5], h[6], h[7]]);
@@ -238,7 +248,7 @@ fn nodes(
         f.values.push(leaf);
         f.done.push(Done { id: i, height: 1 });
     }
-    if at != b.len() || f.values.len() != 1 {
+    if at != end.1 || f.values.len() != 1 {
         return Err(Bail);
     }
     match (f.values.pop(), f.done.pop()) {
@@ -248,7 +258,7 @@ fn nodes(
 }
 
 #[inline(always)]
-fn is_container(k: u8) -> bool {
+pub(super) fn is_container(k: u8) -> bool {
     matches!(
         k,
         tag::LIST
@@ -264,7 +274,7 @@ fn is_container(k: u8) -> bool {
 
 /// A leaf node (anything but a container).
 #[inline(always)]
-fn leaf(kind: u8, p: &[u8], max_seq: u64) -> R<Value> {
+pub(super) fn leaf(kind: u8, p: &[u8], max_seq: u64) -> R<Value> {
     Ok(match kind {
         tag::BOOL => match p {
             [0] => Value::Bool(false),
@@ -485,7 +495,7 @@ impl<'a> Fast<'a, '_> {
 }
 
 /// An Array node: a fixed-width element tag, a count, and the packed items.
-fn array(p: &[u8], max_seq: u64) -> R<Value> {
+pub(super) fn array(p: &[u8], max_seq: u64) -> R<Value> {
     let (&t, rest) = p.split_first().ok_or(Bail)?;
     let kind = Kind::from_wire_tag(t).ok_or(Bail)?;
     let w = kind.fixed_width().ok_or(Bail)?;

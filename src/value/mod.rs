@@ -2,6 +2,7 @@
 //! 0.24 (version 3, with maps and sets). Pure Rust: nothing here knows about wasm or C.
 
 mod decode;
+mod doc;
 mod encode;
 mod error;
 mod fast;
@@ -14,6 +15,7 @@ mod v3;
 pub use decode::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Limits, decode, decode_with_limits,
 };
+pub use doc::{Child, Doc, Node};
 pub use encode::{encode, encode_into, encode_version};
 pub use error::{AbiError, DecodeError, EncodeError};
 pub use items::Items;

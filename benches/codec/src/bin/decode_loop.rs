@@ -1,7 +1,8 @@
 //! Profiling aid: decodes (or encodes) one shape in a loop, e.g.
 //! `perf record target/release/decode_loop tree` or `decode_loop string encode`.
 //! Shapes: tree (default), cons, nested, bytes, string, string64k. `N` sets the iterations;
-//! `SPLIT=1` times decoding and dropping apart.
+//! `SPLIT=1` times decoding and dropping apart. Op `doc` builds the C API's checked view
+//! (`Doc`) instead of a value tree.
 use packr::value as ours;
 use std::hint::black_box;
 
@@ -57,6 +58,16 @@ fn main() {
             black_box(ours::encode(black_box(&v)).unwrap());
         }
         println!("{} ns per encode", t.elapsed().as_nanos() / n);
+        return;
+    }
+    if op == "doc" {
+        let limits = ours::Limits::default();
+        for _ in 0..n {
+            let mut d = Box::new(ours::Doc::empty());
+            assert!(d.index(black_box(&b), &limits));
+            black_box(d);
+        }
+        println!("{} ns per document (index and free)", t.elapsed().as_nanos() / n);
         return;
     }
     for _ in 0..n {

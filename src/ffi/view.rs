@@ -1,0 +1,334 @@
+//! What a `packr_value` pointer points at. C code never looks inside the handle, so its two
+//! low bits (every pointee is at least 4-byte aligned) say which of three things it is:
+//!
+//! - `..00`: a [`Value`]: an owned value from a constructor, `packr_value_parse` or the tree
+//!   decoder (a `Box<Value>`), or a borrowed view of a value inside one.
+//! - `..10`: an owned decoded value, a `Box<Decoded>`: a [`Doc`] (the checked CGRF bytes and a
+//!   node table) until something modifies it or takes it apart, which turns it into a `Value`
+//!   in place. Decoding a tree this way costs three allocations, not one per node.
+//! - `..01`: a borrowed view of a node inside a decoded value's `Doc`.
+//!
+//! Every function that reads a value goes through [`vref`]; functions that modify or consume
+//! one go through [`value_mut`] and [`take_value`]; nothing else casts a `packr_value`.
+
+use super::boundary::Fail;
+use super::value::packr_value;
+use crate::value::{self as v, Child, Doc, Kind, Limits, Node, Type, Value};
+use std::borrow::Cow;
+
+const NODE_VIEW: usize = 1;
+const OWNED_DOC: usize = 2;
+const TAGS: usize = 3;
+
+/// An owned decoded value (see the module documentation).
+pub(crate) struct Decoded {
+    state: State,
+}
+
+enum State {
+    Doc(Doc),
+    Tree(Value),
+}
+
+impl Decoded {
+    /// Turns the document into a value tree in place (the handle stays the same).
+    fn make_tree(&mut self) -> Result<&mut Value, Fail> {
+        if let State::Doc(d) = &self.state {
+            let v = root_value(d)?;
+            self.state = State::Tree(v);
+        }
+        match &mut self.state {
+            State::Tree(v) => Ok(v),
+            State::Doc(_) => Err(Fail::internal("a decoded value did not turn into a tree")),
+        }
+    }
+
+    fn into_value(self) -> Result<Value, Fail> {
+        match self.state {
+            State::Tree(v) => Ok(v),
+            State::Doc(d) => root_value(&d),
+        }
+    }
+}
+
+fn root_value(d: &Doc) -> Result<Value, Fail> {
+    d.root()
+        .and_then(Node::to_value)
+        .ok_or_else(|| Fail::internal("a decoded value could not be rebuilt"))
+}
+
+/// A new owned handle for a value tree.
+pub(crate) fn new_value(v: Value) -> *mut packr_value {
+    Box::into_raw(Box::new(v)).cast()
+}
+
+/// Decodes `b` into a new owned handle: a document when the bytes are a tree of two or more
+/// nodes (no maps or sets), otherwise a value tree (which also reports malformed bytes).
+pub(crate) fn decode_out(b: &[u8], limits: &Limits) -> Result<*mut packr_value, v::DecodeError> {
+    let several = b
+        .get(8..12)
+        .is_some_and(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) >= 2);
+    if several {
+        let mut d = Box::new(Decoded {
+            state: State::Doc(Doc::empty()),
+        });
+        if let State::Doc(doc) = &mut d.state
+            && doc.index(b, limits)
+        {
+            return Ok(Box::into_raw(d).map_addr(|a| a | OWNED_DOC).cast());
+        }
+    }
+    v::decode_with_limits(b, limits).map(new_value)
+}
+
+/// A read-only view of what a handle points at.
+#[derive(Clone, Copy)]
+pub(crate) enum VRef<'a> {
+    Tree(&'a Value),
+    Node(&'a Node),
+}
+
+fn null(name: &str) -> Fail {
+    Fail::arg(format!("{name} is NULL"))
+}
+
+fn untagged<T>(p: *const packr_value) -> *const T {
+    p.map_addr(|a| a & !TAGS).cast()
+}
+
+/// Reads a handle (owned or borrowed, tree or document).
+pub(crate) fn vref<'a>(p: *const packr_value, name: &str) -> Result<VRef<'a>, Fail> {
+    if p.is_null() {
+        return Err(null(name));
+    }
+    let raw = untagged::<u8>(p);
+    // SAFETY: a non-NULL handle came from value_out, decode_out or packr_value_get (the tag
+    // says which) and is alive, as the API contract requires.
+    Ok(match p.addr() & TAGS {
+        NODE_VIEW => VRef::Node(unsafe { &*raw.cast::<Node>() }),
+        OWNED_DOC => match unsafe { &(*raw.cast::<Decoded>()).state } {
+            State::Tree(v) => VRef::Tree(v),
+            State::Doc(d) => VRef::Node(
+                d.root()
+                    .ok_or_else(|| Fail::internal("a decoded value has no root"))?,
+            ),
+        },
+        _ => VRef::Tree(unsafe { &*raw.cast::<Value>() }),
+    })
+}
+
+fn view_refused(name: &str, what: &str) -> Fail {
+    Fail::arg(format!(
+        "{name} is a borrowed view (from packr_value_get) and cannot be {what}; pass an owned value (packr_value_clone makes one)"
+    ))
+}
+
+/// Mutably borrows an owned handle (a decoded value becomes a tree first).
+pub(crate) fn value_mut<'a>(p: *mut packr_value, name: &str) -> Result<&'a mut Value, Fail> {
+    if p.is_null() {
+        return Err(null(name));
+    }
+    let raw = p.map_addr(|a| a & !TAGS);
+    match p.addr() & TAGS {
+        NODE_VIEW => Err(view_refused(name, "modified")),
+        // SAFETY: an owned decoded value, with exclusive access for the call (API contract).
+        OWNED_DOC => unsafe { &mut *raw.cast::<Decoded>() }.make_tree(),
+        // SAFETY: as for vref, plus the caller's exclusive access for the call.
+        _ => Ok(unsafe { &mut *raw.cast::<Value>() }),
+    }
+}
+
+/// Takes ownership of a value argument that the function consumes.
+pub(crate) fn take_value(p: *mut packr_value, name: &str) -> Result<Value, Fail> {
+    if p.is_null() {
+        return Err(null(name));
+    }
+    let raw = p.map_addr(|a| a & !TAGS);
+    match p.addr() & TAGS {
+        NODE_VIEW => Err(view_refused(name, "consumed")),
+        // SAFETY: an owned handle from decode_out, consumed exactly once.
+        OWNED_DOC => unsafe { Box::from_raw(raw.cast::<Decoded>()) }.into_value(),
+        // SAFETY: an owned handle from value_out, consumed exactly once.
+        _ => Ok(*unsafe { Box::from_raw(raw.cast::<Value>()) }),
+    }
+}
+
+/// Frees an owned handle; NULL and views of decoded nodes are ignored.
+pub(crate) fn free_value(p: *mut packr_value) {
+    let raw = p.map_addr(|a| a & !TAGS);
+    match p.addr() & TAGS {
+        _ if p.is_null() => {}
+        NODE_VIEW => {}
+        // SAFETY: an owned handle, freed exactly once (API contract).
+        OWNED_DOC => drop(unsafe { Box::from_raw(raw.cast::<Decoded>()) }),
+        _ => drop(unsafe { Box::from_raw(raw.cast::<Value>()) }),
+    }
+}
+
+fn node_ptr(n: &Node) -> *const packr_value {
+    (n as *const Node)
+        .map_addr(|a| a | NODE_VIEW)
+        .cast::<packr_value>()
+}
+
+fn value_ptr(v: &Value) -> *const packr_value {
+    (v as *const Value).cast()
+}
+
+impl<'a> VRef<'a> {
+    pub(crate) fn kind(self) -> Kind {
+        match self {
+            VRef::Tree(v) => v.kind(),
+            VRef::Node(n) => n.kind(),
+        }
+    }
+
+    /// "the value is a list, not a record", for a value of the wrong kind.
+    pub(crate) fn wrong_kind(self, want: &str) -> Fail {
+        Fail::arg(format!(
+            "the value is a {}, not a {want}",
+            self.kind().name()
+        ))
+    }
+
+    pub(crate) fn len(self) -> usize {
+        match self {
+            VRef::Tree(v) => v.children().len(),
+            VRef::Node(n) => n.len(),
+        }
+    }
+
+    /// A borrowed handle for child `i`, or NULL.
+    pub(crate) fn get(self, i: usize) -> *const packr_value {
+        match self {
+            VRef::Tree(v) => v.children().get(i).map_or(std::ptr::null(), value_ptr),
+            VRef::Node(n) => match n.child(i) {
+                Some(Child::Node(c)) => node_ptr(c),
+                Some(Child::Value(c)) => value_ptr(c),
+                None => std::ptr::null(),
+            },
+        }
+    }
+
+    /// The value as a tree: borrowed for a tree, rebuilt for a node of a document.
+    pub(crate) fn value(self) -> Result<Cow<'a, Value>, Fail> {
+        match self {
+            VRef::Tree(v) => Ok(Cow::Borrowed(v)),
+            VRef::Node(n) => n
+                .to_value()
+                .map(Cow::Owned)
+                .ok_or_else(|| Fail::internal("a decoded value could not be rebuilt")),
+        }
+    }
+
+    /// A scalar or string as a value (cheap for a node: leaves only); containers give the
+    /// usual wrong-kind error naming `want`.
+    pub(crate) fn leaf(self, want: &str) -> Result<Cow<'a, Value>, Fail> {
+        match self {
+            VRef::Node(n) if !n.kind().is_primitive() => Err(self.wrong_kind(want)),
+            _ => self.value(),
+        }
+    }
+
+    /// A new owned handle holding a copy. A decoded value's root copies its document.
+    pub(crate) fn clone_out(self) -> Result<*mut packr_value, Fail> {
+        if let VRef::Node(n) = self
+            && let Some(bytes) = n.root_bytes()
+        {
+            let all = Limits::with_defaults(u64::MAX, u64::MAX, u64::MAX);
+            return decode_out(bytes, &all)
+                .map_err(|e| Fail::internal(format!("copying a decoded value: {e}")));
+        }
+        Ok(new_value(self.value()?.into_owned()))
+    }
+
+    pub(crate) fn type_name(self) -> Option<&'a str> {
+        match self {
+            VRef::Tree(Value::Record(r)) => Some(&r.type_name),
+            VRef::Tree(Value::Variant(x)) => Some(&x.type_name),
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n.type_name(),
+        }
+    }
+
+    pub(crate) fn case_name(self) -> Option<&'a str> {
+        match self {
+            VRef::Tree(Value::Variant(x)) => Some(&x.case_name),
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n.case_name(),
+        }
+    }
+
+    pub(crate) fn variant_tag(self) -> Option<u64> {
+        match self {
+            VRef::Tree(Value::Variant(x)) => Some(x.tag),
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n.variant_tag(),
+        }
+    }
+
+    /// Field `i`'s name of a record: None for other kinds, Some(Err(count)) when out of range.
+    pub(crate) fn field_name(self, i: usize) -> Option<Result<&'a str, usize>> {
+        match self {
+            VRef::Tree(Value::Record(r)) => {
+                Some(r.names.get(i).map(|s| s.as_str()).ok_or(r.names.len()))
+            }
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n
+                .field_names()
+                .map(|mut it| it.nth(i).ok_or(n.len())),
+        }
+    }
+
+    pub(crate) fn is_err(self) -> Option<bool> {
+        match self {
+            VRef::Tree(Value::Result(r)) => Some(r.is_err),
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n.is_err(),
+        }
+    }
+
+    /// The element type of a list or set, or the inner type of an option.
+    pub(crate) fn elem_type(self) -> Option<&'a Type> {
+        match self {
+            VRef::Tree(Value::List(l)) => Some(&l.elem_type),
+            VRef::Tree(Value::Option(o)) => Some(&o.inner_type),
+            VRef::Tree(Value::Set(s)) => Some(&s.elem_type),
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n.elem_type(),
+        }
+    }
+
+    pub(crate) fn ok_type(self) -> Option<&'a Type> {
+        match self {
+            VRef::Tree(Value::Result(r)) => Some(&r.ok_type),
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n.ok_type(),
+        }
+    }
+
+    pub(crate) fn err_type(self) -> Option<&'a Type> {
+        match self {
+            VRef::Tree(Value::Result(r)) => Some(&r.err_type),
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n.err_type(),
+        }
+    }
+
+    /// The text of a string, borrowed from the value.
+    pub(crate) fn string(self) -> Option<&'a str> {
+        match self {
+            VRef::Tree(Value::String(s)) => Some(s),
+            VRef::Tree(_) => None,
+            VRef::Node(n) => n.string(),
+        }
+    }
+
+    /// The tree behind this view, if it is one (maps and sets are always trees).
+    pub(crate) fn tree(self) -> Option<&'a Value> {
+        match self {
+            VRef::Tree(v) => Some(v),
+            VRef::Node(_) => None,
+        }
+    }
+}
