@@ -22,18 +22,18 @@ step "build the wasm guest fixtures" tests/guests/build.sh
 step "C guest SDK and packages (codec under ASan+UBSan, metadata, wasm build, ABI runs in node)" \
   make -s -C tests/guests/c test
 step "Rust tests (codec, golden vectors, properties, FFI)" cargo test --release
-step "C and C++ tests: values" make -s -C tests/c test
+step "C and C++ tests: values (built, and decoded in place)" make -s -C tests/c test decoded
 step "C and C++ tests: runtime (guests, wiring, host functions, limits)" make -s -C tests/c runtime
 step "C tests: packr-guest 0.5.4 and 0.24.1 packages side by side" make -s -C tests/c generations
 step "C tests: deferred host answers, async packages, packr_call (also under TSan)" make -s -C tests/c async async-tsan
 step "C tests: typed wiring and text signatures (also under ASan + UBSan)" make -s -C tests/c wiring wiring-asan
 step "C tests: C packages (guest/) next to Rust ones, and composed with them" make -s -C tests/c cguest
 step "C and C++ tests: precompiled packages" make -s -C tests/c precompiled
-step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan runtime-asan precompiled-asan stress-asan generations-asan async-asan
-step "C tests under valgrind" make -s -C tests/c valgrind runtime-valgrind generations-valgrind async-valgrind
+step "C tests under AddressSanitizer + UBSan" make -s -C tests/c asan decoded-asan runtime-asan precompiled-asan stress-asan generations-asan async-asan
+step "C tests under valgrind" make -s -C tests/c valgrind decoded-valgrind runtime-valgrind generations-valgrind async-valgrind
 step "C tests against the static library" make -s -C tests/c static
 step "pthread stress: 8 threads x 10,000 calls with interrupts" make -s -C tests/c stress
-step "pthread stress under ThreadSanitizer" make -s -C tests/c stress-tsan
+step "pthread stress and concurrent readers of a decoded value under ThreadSanitizer" make -s -C tests/c stress-tsan decoded-tsan
 step "examples (output compared with .expected)" make -s -C examples-c check
 step "README snippets match the tested examples" python3 scripts/check_readme.py
 step "packr-run command-line tool" bash -c "make -s -C tools && tools/check.sh"
