@@ -152,11 +152,11 @@ fn walk(doc: &mut Doc, me: *const Doc, b: &[u8], limits: &Limits, done: &mut Vec
         };
         if is_container(kind) {
             let mut c = P { p, at: 0 };
-            let k = container(doc, kind, &mut c, v3, max_seq)?;
+            let (k, aux) = container(doc, kind, &mut c, v3, max_seq)?;
             take_kids(done, c.kids(k)?, k as usize, i)?;
             node.kids = (start + c.at) as u32;
             node.count = k as u32;
-            node.aux = doc.types.len().saturating_sub(types_of(kind)) as u32;
+            node.aux = aux;
         } else {
             if kind == tag::ARRAY {
                 node.aux = doc.arrays.len() as u32;
@@ -174,24 +174,27 @@ fn walk(doc: &mut Doc, me: *const Doc, b: &[u8], limits: &Limits, done: &mut Vec
     }
 }
 
-/// How many types a container node records (its `aux` points at the first).
-fn types_of(kind: u8) -> usize {
-    match kind {
-        tag::LIST | tag::OPTION => 1,
-        tag::RESULT => 2,
-        _ => 0,
+/// Records a type for a node and returns its index. Homogeneous data repeats the same types
+/// (every list in a list of lists, every option in a column): a type equal to the previous one
+/// is shared rather than stored again.
+fn push_type(types: &mut Vec<Type>, d: &[u8]) -> u32 {
+    if types.last().is_none_or(|t| t.wire_bytes() != d) {
+        types.push(Type::from_checked(d));
     }
+    (types.len() - 1) as u32
 }
 
-/// Parses a container's payload up to its child index table; returns its child count.
+/// Parses a container's payload up to its child index table; returns its child count and its
+/// first type's index (0 for kinds without types).
 fn container(
     doc: &mut Doc,
     kind: u8,
     c: &mut P<'_>,
     v3: bool,
     max_seq: u64,
-) -> R<u64> {
-    Ok(match kind {
+) -> R<(u64, u32)> {
+    let mut aux = 0;
+    let k = match kind {
         tag::VARIANT => {
             check_name(c)?;
             check_name(c)?;
@@ -215,7 +218,7 @@ fn container(
                 return Err(Bail);
             }
             let k = c.u32()?;
-            doc.types.push(Type::from_checked(d));
+            aux = push_type(&mut doc.types, d);
             u64::from(k)
         }
         tag::RECORD => {
@@ -229,7 +232,7 @@ fn container(
         tag::OPTION => {
             let d = c.desc(v3)?;
             let present = *c.take(1)?.first().ok_or(Bail)? == 1;
-            doc.types.push(Type::from_checked(d));
+            aux = push_type(&mut doc.types, d);
             u64::from(present)
         }
         tag::RESULT => {
@@ -239,13 +242,21 @@ fn container(
             if c.take(1)? != [1] {
                 return Err(Bail);
             }
-            doc.types.push(Type::from_checked(ok));
-            doc.types.push(Type::from_checked(err));
+            let t = &mut doc.types;
+            let n = t.len();
+            if n >= 2 && t[n - 2].wire_bytes() == ok && t[n - 1].wire_bytes() == err {
+                aux = (n - 2) as u32;
+            } else {
+                aux = n as u32;
+                t.push(Type::from_checked(ok));
+                t.push(Type::from_checked(err));
+            }
             1
         }
         // Maps and sets need their keys' order checked on values: decode a tree instead.
         _ => return Err(Bail),
-    })
+    };
+    Ok((k, aux))
 }
 
 /// The child check of `fast.rs`: the `k` children must be the top `k` finished subtrees, in

@@ -44,6 +44,17 @@ fn samples() -> Vec<Value> {
             Type::list(Type::u8()),
             vec![Value::list(Type::u8(), vec![Value::U8(7)])],
         ),
+        // Types shared between neighbours, and not: each node must still report its own.
+        Value::tuple(vec![
+            Value::option(Type::u8(), Some(Value::U8(1))),
+            Value::option(Type::u8(), Some(Value::U8(2))),
+            Value::option(Type::string(), Some(Value::string("x"))),
+            Value::result(Type::u8(), Type::string(), false, Value::U8(3)),
+            Value::result(Type::u8(), Type::string(), true, Value::string("e")),
+            Value::result(Type::u8(), Type::u8(), true, Value::U8(4)),
+            Value::list(Type::u8(), vec![]),
+            Value::list(Type::string(), vec![]),
+        ]),
         tree,
     ]
 }
