@@ -15,8 +15,8 @@
 //! `cargo test --release --test props -- --ignored --nocapture`.
 
 use packr::value::{
-    AbiError, DecodeError, Kind, Limits, Type, Value, decode, decode_with_limits, encode,
-    encode_into,
+    AbiError, DecodeError, Doc, Kind, Limits, Node, Type, Value, decode, decode_with_limits,
+    encode, encode_into,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -196,7 +196,33 @@ fn check_decode(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
         Ok(v) => check_reencode(v, bytes, limits),
     }
     check_limits_monotone(bytes, limits, &r);
+    check_document(bytes, limits, r.as_ref().ok());
     r
+}
+
+/// The C API's in-place view (`Doc`) is built only from bytes the decoder accepts under the same
+/// limits, holds the same value, and allocates no more at once than the decoder may.
+fn check_document(bytes: &[u8], limits: &Limits, decoded: Option<&Value>) {
+    let (built, st) = measure(|| {
+        let mut d = Box::new(Doc::empty());
+        let ok = d.index(bytes, limits);
+        (ok, d.root().and_then(Node::to_value))
+    });
+    assert!(
+        st.largest <= alloc_budget(bytes.len()),
+        "indexing {} bytes allocated {} bytes at once: {}",
+        bytes.len(),
+        st.largest,
+        hex(bytes)
+    );
+    if built.0 {
+        let v = decoded.unwrap_or_else(|| panic!("a document of rejected bytes: {}", hex(bytes)));
+        assert!(
+            built.1.is_some_and(|b| b.same(v)),
+            "the document holds another value: {}",
+            hex(bytes)
+        );
+    }
 }
 
 /// Limits only ever stop decoding: what smaller limits accept, the default limits accept as the

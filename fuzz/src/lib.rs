@@ -2,14 +2,27 @@
 //! Every check panics (which libFuzzer reports as a crash) when a property fails.
 
 use packr::runtime::{Builder, Composition, ErrorKind};
-use packr::value::{Limits, Value, decode, decode_with_limits, encode, text};
+use packr::value::{Doc, Limits, Node, Value, decode, decode_with_limits, encode, text};
 use std::sync::OnceLock;
 
 /// `decode` with the default limits must not panic; a value it accepts must survive
 /// encode → decode unchanged.
 pub fn check_decode(data: &[u8]) {
-    if let Ok(v) = decode(data) {
+    let r = decode(data);
+    check_document(data, &Limits::default(), r.as_ref().ok());
+    if let Ok(v) = r {
         check_reencode(&v, &Limits::default());
+    }
+}
+
+/// The C API's in-place view (`Doc`) is built only from bytes the decoder accepts under the
+/// same limits (`decoded`), and holds the same value.
+pub fn check_document(data: &[u8], limits: &Limits, decoded: Option<&Value>) {
+    let mut d = Box::new(Doc::empty());
+    if d.index(data, limits) {
+        let v = decoded.unwrap_or_else(|| panic!("a document was built from rejected bytes"));
+        let back = d.root().and_then(Node::to_value);
+        assert!(back.is_some_and(|b| b.same(v)), "the document holds another value");
     }
 }
 
@@ -38,6 +51,7 @@ pub fn check_decode_limited(data: &[u8]) {
     };
     let limits = limits_from([*a, *b, *c]);
     let small = decode_with_limits(rest, &limits);
+    check_document(rest, &limits, small.as_ref().ok());
     let default = decode(rest);
     match (&small, &default) {
         (Ok(v), Ok(w)) => {

@@ -2,9 +2,9 @@
 //! (`packr_value_as_bool` ... `packr_value_as_string`).
 
 use super::boundary::{Fail, arg_bytes, arg_out, put};
-use super::view::{new_value, vref};
 use super::result::packr_result;
 use super::value::{packr_value, wrong_kind};
+use super::view::{new_value, vref};
 use crate::value::{Str, Value};
 use std::ffi::c_char;
 

@@ -17,8 +17,18 @@ use std::ffi::c_char;
 /// Borrowed views (`const packr_value *`) come from `packr_value_get`; they stay valid while the
 /// value that owns them lives and is not modified, and must never be freed.
 ///
-/// Under the hood it is a `Box` of a Rust enum; every operation on it (free, clone, encode,
-/// print, compare) is iterative, so values nested a million levels deep are safe.
+/// A value from `packr_value_decode` is read in place: it keeps one copy of the CGRF bytes and a
+/// 24-byte entry per node, so decoding costs a handful of allocations however many nodes there
+/// are, and the accessors read names, strings and numbers straight from the bytes. The first
+/// function that modifies or consumes it (`packr_value_push`, `packr_value_option_some`, ...)
+/// turns it into a tree of nodes once, keeping the same handle. Values built by the
+/// constructors or `packr_value_parse` are trees from the start. Either way every operation
+/// (free, clone, encode, print, compare) is iterative, so values nested a million levels deep
+/// are safe.
+///
+/// A borrowed view of a decoded value's child cannot be modified or consumed: functions that
+/// would do so return `PACKR_RESULT_INVALID_ARGUMENT` (use `packr_value_clone` for an owned
+/// copy).
 ///
 /// Threading: not thread-safe to modify; `const` functions on the same value may run on several
 /// threads at once.
@@ -76,7 +86,9 @@ fn decode_into(
 /// items (packr-abi's own caps), nesting deeper than the depth limit, and a graph whose shared
 /// nodes would expand beyond the node or byte limit. NULL `value_out`, or NULL `data` with `len` > 0:
 /// `PACKR_RESULT_INVALID_ARGUMENT`. `error_out` may be NULL.
-/// Time is linear in the decoded size and nothing recurses on the native stack.
+/// Time is linear in the decoded size and nothing recurses on the native stack. A value of two
+/// or more nodes (without maps or sets) is read in place from a copy of `data` (see
+/// `packr_value`): about twice the input's size in memory, and no allocation per node.
 /// Threading: any thread, concurrently.
 #[unsafe(no_mangle)]
 #[must_use]
@@ -311,7 +323,10 @@ pub unsafe extern "C" fn packr_value_variant_new(
         let tn = arg_str(type_name, "type_name")?;
         let cn = arg_str(case_name, "case_name")?;
         arg_out(value_out, "value_out")?;
-        put(value_out, new_value(Value::variant(tn, cn, tag, Vec::new())));
+        put(
+            value_out,
+            new_value(Value::variant(tn, cn, tag, Vec::new())),
+        );
         Ok(())
     })
 }

@@ -274,9 +274,7 @@ impl<'a> VRef<'a> {
                 Some(r.names.get(i).map(|s| s.as_str()).ok_or(r.names.len()))
             }
             VRef::Tree(_) => None,
-            VRef::Node(n) => n
-                .field_names()
-                .map(|mut it| it.nth(i).ok_or(n.len())),
+            VRef::Node(n) => n.field_names().map(|mut it| it.nth(i).ok_or(n.len())),
         }
     }
 
@@ -330,5 +328,53 @@ impl<'a> VRef<'a> {
             VRef::Tree(v) => Some(v),
             VRef::Node(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(v: &Value) -> *mut packr_value {
+        let b = v::encode(v).unwrap_or_default();
+        decode_out(&b, &Limits::default()).unwrap_or(std::ptr::null_mut())
+    }
+
+    fn message<T>(r: Result<T, Fail>) -> String {
+        r.err().map(|f| f.message).unwrap_or_default()
+    }
+
+    #[test]
+    fn handles_say_what_they_point_at() {
+        let v = Value::tuple(vec![Value::string("a"), Value::S64(2)]);
+        let d = decoded(&v);
+        assert_eq!(d.addr() & TAGS, OWNED_DOC);
+        let root = vref(d, "v").ok();
+        assert!(matches!(root, Some(VRef::Node(_))));
+        let child = root.map_or(std::ptr::null(), |r| r.get(0));
+        assert_eq!(child.addr() & TAGS, NODE_VIEW);
+        assert_eq!(vref(child, "c").ok().and_then(VRef::string), Some("a"));
+        // A view can be neither modified nor consumed, and freeing it does nothing.
+        let m = message(value_mut(child.cast_mut(), "container"));
+        assert!(m.contains("container is a borrowed view"), "{m}");
+        let m = message(take_value(child.cast_mut(), "item"));
+        assert!(m.contains("cannot be consumed"), "{m}");
+        free_value(child.cast_mut());
+        // Modifying the owned handle turns it into a tree in place.
+        assert!(value_mut(d, "v").is_ok_and(|t| t.same(&v)));
+        assert!(matches!(vref(d, "v"), Ok(VRef::Tree(t)) if t.same(&v)));
+        // A copy of a decoded root is a document again.
+        let d2 = decoded(&v);
+        let c = vref(d2, "v").and_then(VRef::clone_out);
+        let c = c.unwrap_or(std::ptr::null_mut());
+        assert_eq!(c.addr() & TAGS, OWNED_DOC);
+        assert!(take_value(c, "c").is_ok_and(|t| t.same(&v)));
+        free_value(d2);
+        free_value(d);
+        // Lone scalars, maps and sets decode as trees.
+        let s = decoded(&Value::S64(1));
+        assert!(!s.is_null() && s.addr() & TAGS == 0);
+        free_value(s);
+        assert_eq!(message(vref(std::ptr::null(), "v")), "v is NULL");
     }
 }

@@ -186,13 +186,7 @@ fn push_type(types: &mut Vec<Type>, d: &[u8]) -> u32 {
 
 /// Parses a container's payload up to its child index table; returns its child count and its
 /// first type's index (0 for kinds without types).
-fn container(
-    doc: &mut Doc,
-    kind: u8,
-    c: &mut P<'_>,
-    v3: bool,
-    max_seq: u64,
-) -> R<(u64, u32)> {
+fn container(doc: &mut Doc, kind: u8, c: &mut P<'_>, v3: bool, max_seq: u64) -> R<(u64, u32)> {
     let mut aux = 0;
     let k = match kind {
         tag::VARIANT => {

@@ -35,8 +35,14 @@ fn samples() -> Vec<Value> {
                 ("a", Value::U16(1)),
                 ("b", Value::F64(0.5)),
                 (long, Value::Flags(5)),
-                ("d", Value::tuple(vec![Value::U8(1), Value::S8(-1), Value::S16(-2)])),
-                ("e", Value::tuple(vec![Value::U32(3), Value::U64(4), Value::S64(-5)])),
+                (
+                    "d",
+                    Value::tuple(vec![Value::U8(1), Value::S8(-1), Value::S16(-2)]),
+                ),
+                (
+                    "e",
+                    Value::tuple(vec![Value::U32(3), Value::U64(4), Value::S64(-5)]),
+                ),
             ],
         ),
         Value::tuple(vec![Value::variant("v", "none", 3, vec![])]),
@@ -68,7 +74,10 @@ fn agrees(n: &Node, v: &Value) {
         Value::Record(r) => {
             assert_eq!(n.type_name(), Some(r.type_name.as_str()));
             let names: Vec<&str> = n.field_names().into_iter().flatten().collect();
-            assert_eq!(names, r.names.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+            assert_eq!(
+                names,
+                r.names.iter().map(|s| s.as_str()).collect::<Vec<_>>()
+            );
         }
         Value::Variant(x) => {
             assert_eq!(n.type_name(), Some(x.type_name.as_str()));
@@ -113,7 +122,11 @@ fn documents_decline_what_they_do_not_hold() {
         Value::S64(1),
         Value::string("x"),
         Value::list(Type::u8(), vec![Value::U8(1)]),
-        Value::map(Type::string(), Type::u8(), vec![Value::string("k"), Value::U8(1)]),
+        Value::map(
+            Type::string(),
+            Type::u8(),
+            vec![Value::string("k"), Value::U8(1)],
+        ),
         Value::tuple(vec![Value::set(Type::s8(), vec![Value::S8(1)])]),
     ] {
         assert!(doc_of(&encode(&v).unwrap()).is_none(), "{v:?}");

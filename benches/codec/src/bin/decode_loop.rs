@@ -67,7 +67,10 @@ fn main() {
             assert!(d.index(black_box(&b), &limits));
             black_box(d);
         }
-        println!("{} ns per document (index and free)", t.elapsed().as_nanos() / n);
+        println!(
+            "{} ns per document (index and free)",
+            t.elapsed().as_nanos() / n
+        );
         return;
     }
     for _ in 0..n {
