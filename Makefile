@@ -162,11 +162,13 @@ $(GUESTS)/doubler.wasm:
 $(CPP_BUILD):
 	mkdir -p $@
 
-$(CPP_BUILD)/test_cpp: tests/cpp/test_cpp.cpp include/packr.hpp include/packr.h $(RELEASE)/libpackr.so | $(CPP_BUILD)
-	$(CXX) $(CXXWARN) $(CXXOPT) -Iinclude $< -o $@ $(LINK_SO)
+CPP_TESTS = tests/cpp/test_cpp.cpp tests/cpp/test_cpp_generations.cpp tests/cpp/test_cpp_async.cpp
 
-$(CPP_BUILD)/test_cpp_asan: tests/cpp/test_cpp.cpp include/packr.hpp include/packr.h $(RELEASE)/libpackr.so | $(CPP_BUILD)
-	$(CXX) $(CXXWARN) $(SANITIZE) -O1 -g -Iinclude $< -o $@ $(LINK_SO)
+$(CPP_BUILD)/test_cpp: $(CPP_TESTS) tests/cpp/check.hpp include/packr.hpp include/packr.h $(RELEASE)/libpackr.so | $(CPP_BUILD)
+	$(CXX) $(CXXWARN) $(CXXOPT) -Iinclude $(CPP_TESTS) -o $@ $(LINK_SO)
+
+$(CPP_BUILD)/test_cpp_asan: $(CPP_TESTS) tests/cpp/check.hpp include/packr.hpp include/packr.h $(RELEASE)/libpackr.so | $(CPP_BUILD)
+	$(CXX) $(CXXWARN) $(SANITIZE) -O1 -g -Iinclude $(CPP_TESTS) -o $@ $(LINK_SO)
 
 test-cpp: build guests
 	$(MAKE) --no-print-directory $(CPP_BUILD)/test_cpp
