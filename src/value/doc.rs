@@ -174,14 +174,18 @@ fn walk(doc: &mut Doc, me: *const Doc, b: &[u8], limits: &Limits, done: &mut Vec
     }
 }
 
-/// Records a type for a node and returns its index. Homogeneous data repeats the same types
-/// (every list in a list of lists, every option in a column): a type equal to the previous one
-/// is shared rather than stored again.
+/// Records a type for a node and returns its index. Homogeneous data repeats a few types (every
+/// list in a list of lists, the columns of a table of records): a type equal to one of the last
+/// four stored is shared rather than stored again.
 fn push_type(types: &mut Vec<Type>, d: &[u8]) -> u32 {
-    if types.last().is_none_or(|t| t.wire_bytes() != d) {
-        types.push(Type::from_checked(d));
+    let n = types.len();
+    for back in 1..=n.min(4) {
+        if types[n - back].wire_bytes() == d {
+            return (n - back) as u32;
+        }
     }
-    (types.len() - 1) as u32
+    types.push(Type::from_checked(d));
+    n as u32
 }
 
 /// Parses a container's payload up to its child index table; returns its child count and its
