@@ -184,3 +184,10 @@ fn a_deep_document_rebuilds_without_recursion() {
     }
     assert!(n.is_empty() && n.kind() == Kind::List);
 }
+
+#[test]
+fn a_node_takes_24_bytes() {
+    // The memory figures in README ("Performance") count 24 bytes per node.
+    assert_eq!(size_of::<Node>(), 24);
+    assert_eq!(size_of::<Type>(), 24);
+}
