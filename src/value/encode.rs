@@ -446,7 +446,33 @@ impl Encoder<'_> {
     /// name's own length fits 32 bits too.
     #[inline(always)]
     fn name(&mut self, s: &str) {
-        self.out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        self.out.extend_from_slice(s.as_bytes());
+        let b = s.as_bytes();
+        let n = b.len();
+        self.out.extend_from_slice(&(n as u32).to_le_bytes());
+        let at = self.out.len();
+        let spare = self.out.spare_capacity_mut();
+        if (4..=16).contains(&n) && spare.len() >= n {
+            // Short names (nearly all of them) as two fixed-size, possibly overlapping moves:
+            // a call to memcpy per name cost more than the rest of a small node.
+            if n <= 8 {
+                put::<4>(&mut spare[..4], &b[..4]);
+                put::<4>(&mut spare[n - 4..n], &b[n - 4..]);
+            } else {
+                put::<8>(&mut spare[..8], &b[..8]);
+                put::<8>(&mut spare[n - 8..n], &b[n - 8..]);
+            }
+            // SAFETY: the n bytes after `at` were all written just above.
+            unsafe { self.out.set_len(at + n) };
+        } else {
+            self.out.extend_from_slice(b);
+        }
     }
+}
+
+/// Copies exactly `N` bytes (one move instruction for 4 or 8).
+#[inline(always)]
+fn put<const N: usize>(dst: &mut [std::mem::MaybeUninit<u8>], src: &[u8]) {
+    let mut x = [0u8; N];
+    x.copy_from_slice(src);
+    dst.copy_from_slice(&x.map(std::mem::MaybeUninit::new));
 }
