@@ -461,9 +461,10 @@ typedef struct packr_type packr_type;
  * (free, clone, encode, print, compare) is iterative, so values nested a million levels deep
  * are safe.
  *
- * A borrowed view of a decoded value's child cannot be modified or consumed: functions that
- * would do so return `PACKR_RESULT_INVALID_ARGUMENT` (use `packr_value_clone` for an owned
- * copy).
+ * A borrowed view (from `packr_value_get` or `packr_value_map_find`) cannot be modified or
+ * consumed: functions that would do so return `PACKR_RESULT_INVALID_ARGUMENT` (use
+ * `packr_value_clone` for an owned copy), and freeing one does nothing. A call refused for the
+ * value's kind leaves a decoded value as it was, views included.
  *
  * Threading: not thread-safe to modify; `const` functions on the same value may run on several
  * threads at once.
@@ -833,7 +834,7 @@ bool packr_value_set_contains(const struct packr_value *set, const struct packr_
 
 /**
  * The value stored under `key` in a map (a binary search in canonical order), as a borrowed
- * view valid while the map's owner lives and is not modified; never free it. No such key,
+ * view valid while the map's owner lives and is not modified (see `packr_value_get`). No such key,
  * `map` of another kind, or NULL arguments: NULL. `key` is borrowed. Any thread.
  */
 const struct packr_value *packr_value_map_find(const struct packr_value *map,
@@ -1939,8 +1940,11 @@ size_t packr_value_len(const struct packr_value *v);
  * value, a variant payload value, the payload of `some`, `ok` or `err`; for a map, key i at
  * 2i and its value at 2i+1 (or use `packr_value_map_find`).
  *
- * Returns a borrowed view, valid while `v`'s owner lives and is not modified; never free it.
- * NULL `v` or `index` out of range: NULL. Any thread.
+ * Returns a borrowed view, valid while `v`'s owner lives and is not modified. A view reads
+ * like any value, but functions that modify or consume values refuse it with
+ * `PACKR_RESULT_INVALID_ARGUMENT` ("... is a borrowed view ..."), and `packr_value_free` on it
+ * does nothing; `packr_value_clone` makes an owned copy. NULL `v` or `index` out of range:
+ * NULL. Any thread.
  */
 const struct packr_value *packr_value_get(const struct packr_value *v, size_t index);
 

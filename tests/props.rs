@@ -15,8 +15,8 @@
 //! `cargo test --release --test props -- --ignored --nocapture`.
 
 use packr::value::{
-    AbiError, DecodeError, Doc, Kind, Limits, Node, Type, Value, decode, decode_with_limits,
-    encode, encode_into,
+    AbiError, DecodeError, Doc, Kind, Limits, Type, Value, decode, decode_with_limits, encode,
+    encode_into,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -204,9 +204,8 @@ fn check_decode(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
 /// limits, holds the same value, and allocates no more at once than the decoder may.
 fn check_document(bytes: &[u8], limits: &Limits, decoded: Option<&Value>) {
     let (built, st) = measure(|| {
-        let mut d = Box::new(Doc::empty());
-        let ok = d.index(bytes, limits);
-        (ok, d.root().and_then(Node::to_value))
+        let d = Doc::new(bytes, limits);
+        (d.is_some(), d.and_then(|d| d.root().to_value()))
     });
     assert!(
         st.largest <= alloc_budget(bytes.len()),

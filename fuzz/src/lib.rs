@@ -2,7 +2,7 @@
 //! Every check panics (which libFuzzer reports as a crash) when a property fails.
 
 use packr::runtime::{Builder, Composition, ErrorKind};
-use packr::value::{Doc, Limits, Node, Value, decode, decode_with_limits, encode, text};
+use packr::value::{Doc, Limits, Value, decode, decode_with_limits, encode, text};
 use std::sync::OnceLock;
 
 /// `decode` with the default limits must not panic; a value it accepts must survive
@@ -18,10 +18,9 @@ pub fn check_decode(data: &[u8]) {
 /// The C API's in-place view (`Doc`) is built only from bytes the decoder accepts under the
 /// same limits (`decoded`), and holds the same value.
 pub fn check_document(data: &[u8], limits: &Limits, decoded: Option<&Value>) {
-    let mut d = Box::new(Doc::empty());
-    if d.index(data, limits) {
+    if let Some(d) = Doc::new(data, limits) {
         let v = decoded.unwrap_or_else(|| panic!("a document was built from rejected bytes"));
-        let back = d.root().and_then(Node::to_value);
+        let back = d.root().to_value();
         assert!(back.is_some_and(|b| b.same(v)), "the document holds another value");
     }
 }

@@ -7,10 +7,10 @@ use super::error::packr_error;
 use super::handle::box_out;
 use super::result::packr_result;
 use super::types::{packr_type, take_type};
-use super::value::{packr_value, take_value, type_view, wrong_kind};
-use super::view::{VRef, new_value, value_mut, vref};
+use super::value::{kind_error, packr_value, take_value, type_view};
+use super::view::{VRef, new_value, value_mut_if, value_ptr, vref};
 use crate::runtime::Generation;
-use crate::value::{Type, Value, canonical_cmp, encode_version};
+use crate::value::{Kind, Type, Value, canonical_cmp, encode_version};
 use std::cmp::Ordering;
 use std::ffi::c_char;
 
@@ -138,8 +138,9 @@ pub unsafe extern "C" fn packr_value_map_insert(
         let k = take_value(key, "key");
         let v = take_value(value, "value");
         let (k, v) = (k?, v?);
-        let Value::Map(m) = value_mut(map, "map")? else {
-            return Err(wrong_kind(value_mut(map, "map")?, "map"));
+        let not = |k| kind_error(k, "map");
+        let Value::Map(m) = value_mut_if(map, "map", |k| k == Kind::Map, not)? else {
+            return Err(Fail::internal("a map changed kind"));
         };
         match position(&m.items, 2, &k) {
             Ok(i) => {
@@ -172,8 +173,9 @@ pub unsafe extern "C" fn packr_value_set_insert(
             return Err(Fail::arg("cannot insert a set into itself"));
         }
         let x = take_value(item, "item")?;
-        let Value::Set(s) = value_mut(set, "set")? else {
-            return Err(wrong_kind(value_mut(set, "set")?, "set"));
+        let not = |k| kind_error(k, "set");
+        let Value::Set(s) = value_mut_if(set, "set", |k| k == Kind::Set, not)? else {
+            return Err(Fail::internal("a set changed kind"));
         };
         match position(&s.items, 1, &x) {
             Ok(i) => {
@@ -219,7 +221,7 @@ pub unsafe extern "C" fn packr_value_set_contains(
 }
 
 /// The value stored under `key` in a map (a binary search in canonical order), as a borrowed
-/// view valid while the map's owner lives and is not modified; never free it. No such key,
+/// view valid while the map's owner lives and is not modified (see `packr_value_get`). No such key,
 /// `map` of another kind, or NULL arguments: NULL. `key` is borrowed. Any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_map_find(
@@ -230,7 +232,7 @@ pub unsafe extern "C" fn packr_value_map_find(
         // Decoded documents never hold maps: a map is always a tree.
         match (vref(map, "map").map(VRef::tree), vref(key, "key").and_then(VRef::value)) {
             (Ok(Some(Value::Map(m))), Ok(k)) => match position(&m.items, 2, &k) {
-                Err(i) => (&m.items[2 * i + 1] as *const Value).cast(),
+                Err(i) => value_ptr(&m.items[2 * i + 1]),
                 Ok(_) => std::ptr::null(),
             },
             _ => std::ptr::null(),

@@ -5,8 +5,8 @@ use super::bytes::packr_bytes;
 use super::error::packr_error;
 use super::result::packr_result;
 use super::types::{packr_kind, packr_type, take_type};
-use super::view::{VRef, decode_out, free_value, new_value, value_mut, vref};
-use crate::value::{self as v, Limits, Record, Str, Type, Value, text};
+use super::view::{VRef, decode_out, free_value, new_value, value_mut_if, vref};
+use crate::value::{self as v, Kind, Limits, Record, Str, Type, Value, text};
 use std::ffi::c_char;
 
 /// A value: one of the 22 kinds (`packr_kind`), possibly a tree of nested values.
@@ -26,9 +26,10 @@ use std::ffi::c_char;
 /// (free, clone, encode, print, compare) is iterative, so values nested a million levels deep
 /// are safe.
 ///
-/// A borrowed view of a decoded value's child cannot be modified or consumed: functions that
-/// would do so return `PACKR_RESULT_INVALID_ARGUMENT` (use `packr_value_clone` for an owned
-/// copy).
+/// A borrowed view (from `packr_value_get` or `packr_value_map_find`) cannot be modified or
+/// consumed: functions that would do so return `PACKR_RESULT_INVALID_ARGUMENT` (use
+/// `packr_value_clone` for an owned copy), and freeing one does nothing. A call refused for the
+/// value's kind leaves a decoded value as it was, views included.
 ///
 /// Threading: not thread-safe to modify; `const` functions on the same value may run on several
 /// threads at once.
@@ -256,7 +257,12 @@ pub unsafe extern "C" fn packr_value_kind(v: *const packr_value) -> packr_kind {
 }
 
 pub(crate) fn wrong_kind(v: &Value, want: &str) -> Fail {
-    Fail::arg(format!("the value is a {}, not a {want}", v.kind().name()))
+    kind_error(v.kind(), want)
+}
+
+/// "the value is a list, not a record".
+pub(crate) fn kind_error(k: Kind, want: &str) -> Fail {
+    Fail::arg(format!("the value is a {}, not a {want}", k.name()))
 }
 
 /// A new empty tuple (the unit value `()` until items are pushed with `packr_value_push`).
@@ -351,17 +357,22 @@ pub unsafe extern "C" fn packr_value_push(
             return Err(Fail::arg("cannot push a value into itself"));
         }
         let item = take_value(item, "item")?;
-        let c = value_mut(container, "container")?;
+        let c = value_mut_if(
+            container,
+            "container",
+            |k| matches!(k, Kind::List | Kind::Tuple | Kind::Variant),
+            |k| {
+                Fail::arg(format!(
+                    "cannot push into a {} (lists, tuples and variants take items; use packr_value_record_push for records)",
+                    k.name()
+                ))
+            },
+        )?;
         match c {
             Value::List(l) => l.items.push(item),
             Value::Tuple(t) => t.push(item),
             Value::Variant(x) => x.payload.push(item),
-            other => {
-                return Err(Fail::arg(format!(
-                    "cannot push into a {} (lists, tuples and variants take items; use packr_value_record_push for records)",
-                    other.kind().name()
-                )));
-            }
+            other => return Err(wrong_kind(other, "list, tuple or variant")),
         }
         Ok(())
     })
@@ -388,7 +399,8 @@ pub unsafe extern "C" fn packr_value_record_push(
         }
         let value = take_value(value, "value")?;
         let name = arg_str(name, "name")?;
-        match value_mut(record, "record")? {
+        let not = |k| kind_error(k, "record");
+        match value_mut_if(record, "record", |k| k == Kind::Record, not)? {
             Value::Record(r) => {
                 let r: &mut Record = r;
                 r.names.push(Str::from(name));
@@ -499,8 +511,11 @@ pub unsafe extern "C" fn packr_value_len(v: *const packr_value) -> usize {
 /// value, a variant payload value, the payload of `some`, `ok` or `err`; for a map, key i at
 /// 2i and its value at 2i+1 (or use `packr_value_map_find`).
 ///
-/// Returns a borrowed view, valid while `v`'s owner lives and is not modified; never free it.
-/// NULL `v` or `index` out of range: NULL. Any thread.
+/// Returns a borrowed view, valid while `v`'s owner lives and is not modified. A view reads
+/// like any value, but functions that modify or consume values refuse it with
+/// `PACKR_RESULT_INVALID_ARGUMENT` ("... is a borrowed view ..."), and `packr_value_free` on it
+/// does nothing; `packr_value_clone` makes an owned copy. NULL `v` or `index` out of range:
+/// NULL. Any thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_get(
     v: *const packr_value,

@@ -1,15 +1,19 @@
 //! What a `packr_value` pointer points at. C code never looks inside the handle, so its two
-//! low bits (every pointee is at least 4-byte aligned) say which of three things it is:
+//! low bits (every pointee is at least 4-byte aligned) say which of four things it is:
 //!
-//! - `..00`: a [`Value`]: an owned value from a constructor, `packr_value_parse` or the tree
-//!   decoder (a `Box<Value>`), or a borrowed view of a value inside one.
+//! - `..00`: an owned [`Value`] from a constructor, `packr_value_parse` or the tree decoder (a
+//!   `Box<Value>`).
 //! - `..10`: an owned decoded value, a `Box<Decoded>`: a [`Doc`] (the checked CGRF bytes and a
 //!   node table) until something modifies it or takes it apart, which turns it into a `Value`
 //!   in place. Decoding a tree this way costs three allocations, not one per node.
 //! - `..01`: a borrowed view of a node inside a decoded value's `Doc`.
+//! - `..11`: a borrowed view of a `Value` inside another value (a child of a tree, an item of
+//!   a packed list, a map's value).
 //!
-//! Every function that reads a value goes through [`vref`]; functions that modify or consume
-//! one go through [`value_mut`] and [`take_value`]; nothing else casts a `packr_value`.
+//! Views are never modified, consumed or freed, whatever the caller does with them: the tag
+//! says so. Every function that reads a value goes through [`vref`]; functions that modify or
+//! consume one go through [`value_mut_if`] and [`take_value`]; nothing else casts a
+//! `packr_value`.
 
 use super::boundary::Fail;
 use super::value::packr_value;
@@ -18,6 +22,7 @@ use std::borrow::Cow;
 
 const NODE_VIEW: usize = 1;
 const OWNED_DOC: usize = 2;
+const VALUE_VIEW: usize = 3;
 const TAGS: usize = 3;
 
 /// An owned decoded value (see the module documentation).
@@ -53,7 +58,7 @@ impl Decoded {
 
 fn root_value(d: &Doc) -> Result<Value, Fail> {
     d.root()
-        .and_then(Node::to_value)
+        .to_value()
         .ok_or_else(|| Fail::internal("a decoded value could not be rebuilt"))
 }
 
@@ -68,15 +73,11 @@ pub(crate) fn decode_out(b: &[u8], limits: &Limits) -> Result<*mut packr_value, 
     let several = b
         .get(8..12)
         .is_some_and(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) >= 2);
-    if several {
-        let mut d = Box::new(Decoded {
-            state: State::Doc(Doc::empty()),
+    if several && let Some(doc) = Doc::new(b, limits) {
+        let d = Box::new(Decoded {
+            state: State::Doc(doc),
         });
-        if let State::Doc(doc) = &mut d.state
-            && doc.index(b, limits)
-        {
-            return Ok(Box::into_raw(d).map_addr(|a| a | OWNED_DOC).cast());
-        }
+        return Ok(Box::into_raw(d).map_addr(|a| a | OWNED_DOC).cast());
     }
     v::decode_with_limits(b, limits).map(new_value)
 }
@@ -106,12 +107,10 @@ pub(crate) fn vref<'a>(p: *const packr_value, name: &str) -> Result<VRef<'a>, Fa
     // says which) and is alive, as the API contract requires.
     Ok(match p.addr() & TAGS {
         NODE_VIEW => VRef::Node(unsafe { &*raw.cast::<Node>() }),
+        VALUE_VIEW => VRef::Tree(unsafe { &*raw.cast::<Value>() }),
         OWNED_DOC => match unsafe { &(*raw.cast::<Decoded>()).state } {
             State::Tree(v) => VRef::Tree(v),
-            State::Doc(d) => VRef::Node(
-                d.root()
-                    .ok_or_else(|| Fail::internal("a decoded value has no root"))?,
-            ),
+            State::Doc(d) => VRef::Node(d.root()),
         },
         _ => VRef::Tree(unsafe { &*raw.cast::<Value>() }),
     })
@@ -119,18 +118,40 @@ pub(crate) fn vref<'a>(p: *const packr_value, name: &str) -> Result<VRef<'a>, Fa
 
 fn view_refused(name: &str, what: &str) -> Fail {
     Fail::arg(format!(
-        "{name} is a borrowed view (from packr_value_get) and cannot be {what}; pass an owned value (packr_value_clone makes one)"
+        "{name} is a borrowed view (from packr_value_get or packr_value_map_find) and cannot be {what}; pass an owned value (packr_value_clone makes one)"
     ))
 }
 
+fn is_view(p: *const packr_value) -> bool {
+    matches!(p.addr() & TAGS, NODE_VIEW | VALUE_VIEW)
+}
+
+/// Mutably borrows an owned handle whose kind `accepts`. A view, or a value of another kind
+/// (`refuse` says why), is refused before anything changes: a decoded value only becomes a
+/// tree when the modification will go ahead, so a failed call leaves views of it valid.
+pub(crate) fn value_mut_if<'a>(
+    p: *mut packr_value,
+    name: &str,
+    accepts: impl FnOnce(Kind) -> bool,
+    refuse: impl FnOnce(Kind) -> Fail,
+) -> Result<&'a mut Value, Fail> {
+    if !is_view(p) {
+        let k = vref(p, name)?.kind();
+        if !accepts(k) {
+            return Err(refuse(k));
+        }
+    }
+    value_mut(p, name)
+}
+
 /// Mutably borrows an owned handle (a decoded value becomes a tree first).
-pub(crate) fn value_mut<'a>(p: *mut packr_value, name: &str) -> Result<&'a mut Value, Fail> {
+fn value_mut<'a>(p: *mut packr_value, name: &str) -> Result<&'a mut Value, Fail> {
     if p.is_null() {
         return Err(null(name));
     }
     let raw = p.map_addr(|a| a & !TAGS);
     match p.addr() & TAGS {
-        NODE_VIEW => Err(view_refused(name, "modified")),
+        NODE_VIEW | VALUE_VIEW => Err(view_refused(name, "modified")),
         // SAFETY: an owned decoded value, with exclusive access for the call (API contract).
         OWNED_DOC => unsafe { &mut *raw.cast::<Decoded>() }.make_tree(),
         // SAFETY: as for vref, plus the caller's exclusive access for the call.
@@ -145,7 +166,7 @@ pub(crate) fn take_value(p: *mut packr_value, name: &str) -> Result<Value, Fail>
     }
     let raw = p.map_addr(|a| a & !TAGS);
     match p.addr() & TAGS {
-        NODE_VIEW => Err(view_refused(name, "consumed")),
+        NODE_VIEW | VALUE_VIEW => Err(view_refused(name, "consumed")),
         // SAFETY: an owned handle from decode_out, consumed exactly once.
         OWNED_DOC => unsafe { Box::from_raw(raw.cast::<Decoded>()) }.into_value(),
         // SAFETY: an owned handle from value_out, consumed exactly once.
@@ -158,7 +179,7 @@ pub(crate) fn free_value(p: *mut packr_value) {
     let raw = p.map_addr(|a| a & !TAGS);
     match p.addr() & TAGS {
         _ if p.is_null() => {}
-        NODE_VIEW => {}
+        NODE_VIEW | VALUE_VIEW => {}
         // SAFETY: an owned handle, freed exactly once (API contract).
         OWNED_DOC => drop(unsafe { Box::from_raw(raw.cast::<Decoded>()) }),
         _ => drop(unsafe { Box::from_raw(raw.cast::<Value>()) }),
@@ -171,8 +192,11 @@ fn node_ptr(n: &Node) -> *const packr_value {
         .cast::<packr_value>()
 }
 
-fn value_ptr(v: &Value) -> *const packr_value {
-    (v as *const Value).cast()
+/// A borrowed view of a value inside another value.
+pub(crate) fn value_ptr(v: &Value) -> *const packr_value {
+    (v as *const Value)
+        .map_addr(|a| a | VALUE_VIEW)
+        .cast::<packr_value>()
 }
 
 impl<'a> VRef<'a> {
@@ -371,6 +395,37 @@ mod tests {
         assert!(take_value(c, "c").is_ok_and(|t| t.same(&v)));
         free_value(d2);
         free_value(d);
+        // Children of trees, and items of a decoded packed list, are value views: readable,
+        // refused by functions that modify or consume, ignored by free.
+        let t = new_value(Value::tuple(vec![Value::tuple(vec![])]));
+        let child = vref(t, "t").map_or(std::ptr::null(), |r| r.get(0));
+        assert_eq!(child.addr() & TAGS, VALUE_VIEW);
+        assert!(matches!(vref(child, "c").map(VRef::kind), Ok(Kind::Tuple)));
+        let accept_all = |_| true;
+        let m = message(value_mut_if(child.cast_mut(), "c", accept_all, |_| {
+            Fail::arg("")
+        }));
+        assert!(m.contains("c is a borrowed view"), "{m}");
+        free_value(child.cast_mut());
+        free_value(t);
+        let bytes = Value::list(Type::u8(), vec![Value::U8(1), Value::U8(2)]);
+        let d3 = decoded(&Value::tuple(vec![bytes.clone(), Value::unit()]));
+        let packed = vref(d3, "v").map_or(std::ptr::null(), |r| r.get(0));
+        assert_eq!(packed.addr() & TAGS, VALUE_VIEW);
+        assert!(matches!(vref(packed, "p"), Ok(VRef::Tree(v)) if v.same(&bytes)));
+        let item = vref(packed, "p").map_or(std::ptr::null(), |r| r.get(1));
+        assert_eq!(item.addr() & TAGS, VALUE_VIEW);
+        assert!(message(take_value(item.cast_mut(), "i")).contains("cannot be consumed"));
+        // A call of the wrong kind leaves a decoded value a document.
+        let m = message(value_mut_if(
+            d3,
+            "v",
+            |k| k == Kind::Map,
+            |_| Fail::arg("no"),
+        ));
+        assert_eq!(m, "no");
+        assert!(matches!(vref(d3, "v"), Ok(VRef::Node(_))));
+        free_value(d3);
         // Lone scalars, maps and sets decode as trees.
         let s = decoded(&Value::S64(1));
         assert!(!s.is_null() && s.addr() & TAGS == 0);

@@ -17,12 +17,18 @@ use super::decode::Limits;
 use super::fast::{self, Bail, Done, P, R, is_container, u32_at, utf8};
 use super::model::Value;
 use super::types::{Kind, Type, tag};
+use std::ptr::NonNull;
 
 /// A decoded value: its CGRF bytes and a node table. See the module documentation.
 ///
-/// Nodes point back at their `Doc`, so a `Doc` must not move once [`Doc::index`] has filled it:
-/// keep it behind a `Box`.
+/// The table lives in one heap block that never moves, so a `Doc` itself can be moved freely;
+/// the nodes it hands out borrow from it.
 pub struct Doc {
+    inner: NonNull<Inner>,
+}
+
+/// What a [`Doc`] owns. Nodes point back at it.
+struct Inner {
     bytes: Box<[u8]>,
     nodes: Vec<Node>,
     /// Element, inner, ok and err types of list, option and result nodes.
@@ -32,17 +38,24 @@ pub struct Doc {
     v3: bool,
 }
 
-// SAFETY: a Doc is immutable once indexed; the raw pointers in its nodes point at the Doc
-// itself, so sharing or sending a Doc shares or sends nothing else.
+// SAFETY: a Doc owns its Inner (as a Box would) and is immutable once built; the raw pointers
+// in its nodes point at that Inner, so sending a Doc sends nothing else.
 unsafe impl Send for Doc {}
-// SAFETY: as for Send: reads only.
+// SAFETY: as for Send: shared access only ever reads.
 unsafe impl Sync for Doc {}
+
+impl Drop for Doc {
+    fn drop(&mut self) {
+        // SAFETY: `inner` came from Box::into_raw in Doc::new and is freed only here.
+        drop(unsafe { Box::from_raw(self.inner.as_ptr()) });
+    }
+}
 
 /// One node of a [`Doc`]: where its payload starts and, for containers, where its child index
 /// table starts, how many children it has, and its first type (or its packed list).
 #[repr(C)]
 pub struct Node {
-    doc: *const Doc,
+    doc: *const Inner,
     /// Byte offset of the payload (the 8-byte node header is just before it).
     at: u32,
     /// Byte offset of the child index table.
@@ -59,35 +72,48 @@ pub enum Child<'a> {
 }
 
 impl Doc {
-    /// An empty document, to be filled in place by [`Doc::index`].
-    pub fn empty() -> Doc {
-        Doc {
+    /// Checks `b` and builds its document. None when `b` is not a post-order tree of at least
+    /// two nodes within `limits`, or holds a map or a set: then decode a `Value` instead (which
+    /// also reports the error if `b` is malformed).
+    pub fn new(b: &[u8], limits: &Limits) -> Option<Doc> {
+        let raw = Box::into_raw(Box::new(Inner {
             bytes: Box::default(),
             nodes: Vec::new(),
             types: Vec::new(),
             arrays: Vec::new(),
             v3: false,
+        }));
+        // The nodes keep `raw` itself; the builder writes through a reborrow of it that ends
+        // before anything reads through a node.
+        // SAFETY: `raw` is a fresh, exclusive allocation.
+        let ok = fast::with_stacks(|_, done| walk(unsafe { &mut *raw }, raw, b, limits, done));
+        // SAFETY: as above; nothing else refers to it yet.
+        let inner = unsafe { &mut *raw };
+        match ok {
+            Ok(()) => {
+                inner.bytes = b.into();
+                // SAFETY: Box::into_raw never gives NULL.
+                let inner = unsafe { NonNull::new_unchecked(raw) };
+                Some(Doc { inner })
+            }
+            Err(_) => {
+                // SAFETY: from Box::into_raw above, not yet owned by a Doc.
+                drop(unsafe { Box::from_raw(raw) });
+                None
+            }
         }
     }
 
-    /// Checks `b` and fills this document with it (at its final address: the nodes point
-    /// back at it). False when `b` is not a post-order tree of at least two nodes within
-    /// `limits`, or holds a map or a set: then decode a `Value` instead (which also reports
-    /// the error if `b` is malformed). On false the document is left empty.
-    pub fn index(&mut self, b: &[u8], limits: &Limits) -> bool {
-        let me: *const Doc = self;
-        let ok = fast::with_stacks(|_, done| walk(self, me, b, limits, done)).is_ok();
-        if ok {
-            self.bytes = b.into();
-        } else {
-            *self = Doc::empty();
-        }
-        ok
+    fn inner(&self) -> &Inner {
+        // SAFETY: owned by this Doc until it drops; only read after Doc::new.
+        unsafe { self.inner.as_ref() }
     }
 
-    /// The root node (None for an empty document).
-    pub fn root(&self) -> Option<&Node> {
-        self.nodes.last()
+    /// The root node.
+    pub fn root(&self) -> &Node {
+        let nodes = &self.inner().nodes;
+        // Doc::new builds documents of two or more nodes only.
+        &nodes[nodes.len() - 1]
     }
 }
 
@@ -104,7 +130,13 @@ fn check_name(c: &mut P<'_>) -> R<()> {
 }
 
 /// The indexing pass: the same checks as `fast::nodes`, recording nodes instead of values.
-fn walk(doc: &mut Doc, me: *const Doc, b: &[u8], limits: &Limits, done: &mut Vec<Done>) -> R<()> {
+fn walk(
+    doc: &mut Inner,
+    me: *const Inner,
+    b: &[u8],
+    limits: &Limits,
+    done: &mut Vec<Done>,
+) -> R<()> {
     if b.len() as u64 > limits.max_bytes
         || b.len() < 16
         || &b[0..4] != b"CGRF"
@@ -190,7 +222,7 @@ fn push_type(types: &mut Vec<Type>, d: &[u8]) -> u32 {
 
 /// Parses a container's payload up to its child index table; returns its child count and its
 /// first type's index (0 for kinds without types).
-fn container(doc: &mut Doc, kind: u8, c: &mut P<'_>, v3: bool, max_seq: u64) -> R<(u64, u32)> {
+fn container(doc: &mut Inner, kind: u8, c: &mut P<'_>, v3: bool, max_seq: u64) -> R<(u64, u32)> {
     let mut aux = 0;
     let k = match kind {
         tag::VARIANT => {
@@ -307,8 +339,9 @@ fn u32_le(b: &[u8], at: usize) -> u32 {
 
 impl Node {
     #[inline(always)]
-    fn doc(&self) -> &Doc {
-        // SAFETY: a node lives inside the Doc it points at, which does not move (Doc::index).
+    fn doc(&self) -> &Inner {
+        // SAFETY: a node lives inside the Inner it points at, which stays put until its Doc
+        // drops (Doc::new).
         unsafe { &*self.doc }
     }
 
@@ -334,8 +367,9 @@ impl Node {
         let b = self.bytes();
         let n = u32_le(b, at) as usize;
         let s = &b[at + 4..at + 4 + n];
-        // Doc::index checked every name; from_utf8 cannot fail here.
-        (std::str::from_utf8(s).unwrap_or_default(), at + 4 + n)
+        // SAFETY: Doc::new checked that every name and string in the document is UTF-8, and
+        // `at` is always the start of one.
+        (unsafe { std::str::from_utf8_unchecked(s) }, at + 4 + n)
     }
 
     /// The kind of value this node holds.
@@ -460,7 +494,7 @@ impl Node {
     }
 
     /// The `Value` of this node's subtree (a leaf's value, or the whole subtree rebuilt).
-    /// None only if the document is inconsistent, which `Doc::index` rules out.
+    /// None only if the document is inconsistent, which `Doc::new` rules out.
     pub fn to_value(&self) -> Option<Value> {
         let doc = self.doc();
         // In post-order, a subtree is the run of nodes that starts at its leftmost leaf.

@@ -282,9 +282,90 @@ static void test_threads(void) {
   packr_value_free(t);
 }
 
+/* A call that fails (a value of the wrong kind) leaves a decoded value as it was: views taken
+ * before the call still read (ASan and valgrind would catch a view left dangling). */
+static void test_failed_calls_keep_views(void) {
+  packr_value *t = parse("(\"a string longer than twenty-four bytes\", [1u8, 2u8], 5s32)");
+  packr_bytes *b = encode(t);
+  packr_value *d = decode(b);
+  const packr_value *s, *x;
+  const char *p = NULL;
+  size_t n = 0;
+  if (!CHECK(t && b && d)) return;
+  s = packr_value_get(d, 0);
+  x = packr_value_get(d, 2);
+  CHECK_RC(packr_value_record_push(d, "f", packr_value_s64(1)), PACKR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(packr_value_map_insert(d, packr_value_s64(1), packr_value_s64(2), NULL),
+           PACKR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(packr_value_set_insert(d, packr_value_s64(1), NULL), PACKR_RESULT_INVALID_ARGUMENT);
+  CHECK(packr_value_get(d, 0) == s); /* still the same document node */
+  CHECK_RC(packr_value_as_string(s, &p, &n), PACKR_RESULT_OK);
+  CHECK(n == 38 && memcmp(p, "a string longer than twenty-four bytes", n) == 0);
+  CHECK(packr_value_kind(x) == PACKR_KIND_S32);
+  CHECK(text_is(d, "(\"a string longer than twenty-four bytes\", [1u8, 2u8], 5s32)"));
+  /* A decoded record refuses pushes before it changes, too. */
+  {
+    packr_value *r = parse("rec{a: \"x\", b: [1s32]}");
+    packr_bytes *rb = encode(r);
+    packr_value *rd = decode(rb);
+    const packr_value *a = packr_value_get(rd, 0);
+    CHECK_RC(packr_value_push(rd, packr_value_s64(1)), PACKR_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(packr_value_as_string(a, &p, &n), PACKR_RESULT_OK);
+    CHECK(n == 1 && p[0] == 'x');
+    CHECK_RC(packr_value_record_push(rd, "c", packr_value_bool(true)), PACKR_RESULT_OK);
+    CHECK(text_is(rd, "rec{a: \"x\", b: [1s32], c: true}"));
+    packr_value_free(rd);
+    packr_bytes_free(rb);
+    packr_value_free(r);
+  }
+  packr_value_free(d);
+  packr_bytes_free(b);
+  packr_value_free(t);
+}
+
+/* A packed list inside a decoded value (list<u8>) and its items are views like any other: they
+ * read, but cannot be modified, consumed or freed. */
+static void test_packed_list_views(void) {
+  packr_value *t = parse("(list<u8>[1u8, 2u8, 3u8], \"x\")");
+  packr_bytes *b = encode(t);
+  packr_value *d = decode(b), *list = NULL;
+  const packr_value *bytes, *item;
+  uint8_t u = 0;
+  if (!CHECK(t && b && d)) return;
+  bytes = packr_value_get(d, 0);
+  item = packr_value_get(bytes, 1);
+  CHECK(packr_value_kind(bytes) == PACKR_KIND_LIST && packr_value_len(bytes) == 3);
+  CHECK_RC(packr_value_as_u8(item, &u), PACKR_RESULT_OK);
+  CHECK(u == 2);
+  CHECK_RC(packr_value_push((packr_value *)bytes, packr_value_u8(4)),
+           PACKR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(packr_value_list_new(type_of("list<u8>"), &list), PACKR_RESULT_OK);
+  CHECK_RC(packr_value_push(list, (packr_value *)bytes), PACKR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(packr_value_push(list, (packr_value *)item), PACKR_RESULT_INVALID_ARGUMENT);
+  {
+    packr_value *some = NULL;
+    CHECK_RC(packr_value_option_some(type_of("u8"), (packr_value *)item, &some),
+             PACKR_RESULT_INVALID_ARGUMENT);
+    CHECK(some == NULL);
+  }
+  packr_value_free((packr_value *)bytes); /* does nothing */
+  packr_value_free((packr_value *)item);  /* does nothing */
+  CHECK(packr_value_len(list) == 0);
+  CHECK(packr_value_len(bytes) == 3);
+  CHECK_RC(packr_value_as_u8(packr_value_get(bytes, 2), &u), PACKR_RESULT_OK);
+  CHECK(u == 3);
+  CHECK(text_is(d, "([1u8, 2u8, 3u8], \"x\")"));
+  packr_value_free(list);
+  packr_value_free(d);
+  packr_bytes_free(b);
+  packr_value_free(t);
+}
+
 int main(void) {
   test_reading();
   test_modifying_and_consuming();
+  test_failed_calls_keep_views();
+  test_packed_list_views();
   test_threads();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;

@@ -195,9 +195,11 @@ void test_containers(void) {
       packr_value_free(copy);
     }
     CHECK(roundtrips(t));
-    /* Pushing into a child view (documented as allowed for a view the caller may modify). */
-    CHECK_RC(packr_value_push((packr_value *)packr_value_get(t, 2), packr_value_bool(true)), OK);
-    CHECK(packr_value_len(packr_value_get(t, 2)) == 1);
+    /* A child view cannot be modified (the container must be owned): a clear error, and the
+     * pushed item is still consumed. */
+    CHECK_RC(packr_value_push((packr_value *)packr_value_get(t, 2), packr_value_bool(true)),
+             PACKR_RESULT_INVALID_ARGUMENT);
+    CHECK(packr_value_len(packr_value_get(t, 2)) == 0);
     CHECK(roundtrips(t));
     /* Item order matters. */
     {

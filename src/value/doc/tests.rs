@@ -2,9 +2,8 @@ use super::*;
 use crate::value::decode::decode_three_phase;
 use crate::value::encode;
 
-fn doc_of(b: &[u8]) -> Option<Box<Doc>> {
-    let mut d = Box::new(Doc::empty());
-    d.index(b, &Limits::default()).then_some(d)
+fn doc_of(b: &[u8]) -> Option<Doc> {
+    Doc::new(b, &Limits::default())
 }
 
 fn samples() -> Vec<Value> {
@@ -111,7 +110,7 @@ fn documents_agree_with_decoded_values_node_by_node() {
     for v in samples() {
         let b = encode(&v).unwrap();
         let d = doc_of(&b).unwrap_or_else(|| panic!("declined {v:?}"));
-        agrees(d.root().unwrap(), &v);
+        agrees(d.root(), &v);
     }
 }
 
@@ -140,10 +139,8 @@ fn documents_decline_what_they_do_not_hold() {
     // Limits: depth and node count.
     let deep = Value::tuple(vec![Value::tuple(vec![Value::unit()])]);
     let b = encode(&deep).unwrap();
-    let mut d = Doc::empty();
-    let tight = Limits::with_defaults(0, 0, 2);
-    assert!(!d.index(&b, &tight) && d.root().is_none());
-    assert!(d.index(&b, &Limits::with_defaults(0, 0, 3)));
+    assert!(Doc::new(&b, &Limits::with_defaults(0, 0, 2)).is_none());
+    assert!(Doc::new(&b, &Limits::with_defaults(0, 0, 3)).is_some());
 }
 
 #[test]
@@ -159,7 +156,7 @@ fn documents_accept_only_what_the_full_decoder_accepts() {
                 if let Some(d) = doc_of(&m) {
                     let s = decode_three_phase(&m, &Limits::default())
                         .unwrap_or_else(|e| panic!("document built, full decoder says {e}"));
-                    agrees(d.root().unwrap(), &s);
+                    agrees(d.root(), &s);
                 }
             }
         }
@@ -173,7 +170,7 @@ fn a_deep_document_rebuilds_without_recursion() {
         v = Value::list(Type::list(Type::string()), vec![v]);
     }
     let d = doc_of(&encode(&v).unwrap()).unwrap();
-    let root = d.root().unwrap();
+    let root = d.root();
     assert!(root.to_value().unwrap().same(&v));
     let mut n = root;
     for _ in 0..199_999 {
@@ -190,4 +187,21 @@ fn a_node_takes_24_bytes() {
     // The memory figures in README ("Performance") count 24 bytes per node.
     assert_eq!(size_of::<Node>(), 24);
     assert_eq!(size_of::<Type>(), 24);
+}
+
+#[test]
+fn a_document_can_move_after_it_is_built() {
+    // Nodes point into the document's heap block, not at the Doc: moving it (into a Vec, out
+    // of a function, through a Box) leaves every node readable.
+    let values = samples();
+    let mut docs: Vec<Doc> = Vec::new();
+    for v in &values {
+        docs.push(doc_of(&encode(v).unwrap()).unwrap());
+    }
+    let moved: Vec<Box<Doc>> = docs.into_iter().rev().map(Box::new).collect();
+    for (d, v) in moved.iter().rev().zip(&values) {
+        agrees(d.root(), v);
+    }
+    let last = moved.into_iter().next().map(|b| *b).unwrap();
+    agrees(last.root(), values.last().unwrap());
 }

@@ -63,9 +63,7 @@ fn main() {
     if op == "doc" {
         let limits = ours::Limits::default();
         for _ in 0..n {
-            let mut d = Box::new(ours::Doc::empty());
-            assert!(d.index(black_box(&b), &limits));
-            black_box(d);
+            black_box(ours::Doc::new(black_box(&b), &limits).unwrap());
         }
         println!(
             "{} ns per document (index and free)",
