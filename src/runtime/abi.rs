@@ -338,19 +338,26 @@ pub(crate) fn release(
     Ok(())
 }
 
-/// Reads the (ptr, len) pair the guest wrote into the result slots.
-pub(crate) fn read_slots(
+/// Reads the (ptr, len) pair the guest wrote into the result slots and copies those bytes out,
+/// bounds-checked, with one look at guest memory. `what` names the bytes in errors.
+pub(crate) fn read_result(
     cx: impl AsContext,
     h: &PackageHandles,
     slots: u32,
-) -> wasmtime::Result<(u32, u32)> {
+    what: &str,
+) -> wasmtime::Result<((u32, u32), Vec<u8>)> {
     let data = h.memory.data(&cx);
     let s = slots as usize;
     let Some(b) = data.get(s..s + 8) else {
         return Err(oob("result slots", s as u64, 8, data.len()));
     };
-    Ok((
-        u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
-        u32::from_le_bytes([b[4], b[5], b[6], b[7]]),
-    ))
+    let p = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let l = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+    let Some(bytes) = data.get(p as usize..p as usize + l as usize) else {
+        return Err(oob(what, p.into(), l.into(), data.len()));
+    };
+    // One spare byte, so that `packr_bytes` can append its NUL without reallocating.
+    let mut v = Vec::with_capacity(bytes.len() + 1);
+    v.extend_from_slice(bytes);
+    Ok(((p, l), v))
 }

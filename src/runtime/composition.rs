@@ -11,7 +11,7 @@
 
 use super::abi::{
     self, CallError, ExportFn, MemoryLimitHit, PackageHandles, PackageState, Stop, classify, place,
-    read_guest, read_slots, release,
+    read_guest, read_result, release,
 };
 use super::engine::TickerGuard;
 use super::error::{Error, ErrorKind, Result};
@@ -398,20 +398,14 @@ pub(crate) fn invoke_raw(
         }
         return drive(cx, pkg, Some(far_future())).map(Option::unwrap_or_default);
     }
-    let (p, l) = read_slots(&cx, h, slots)?;
+    let what = "the result (pointer and length the guest returned)";
+    let ((p, l), out) = read_result(&cx, h, slots, what)?;
     if h.resume.is_some() && status == -1 && (p, l) == (0, 0) {
         return Err(wasmtime::Error::new(CallError::new(
             ErrorKind::Guest,
             "returned an error without a message (an async packr-guest 0.24 export does this when its input does not decode or its result does not encode)".into(),
         )));
     }
-    let out = read_guest(
-        &cx,
-        h.memory,
-        p as i32,
-        l as i32,
-        "the result (pointer and length the guest returned)",
-    )?;
     release(&mut cx, h, p, l)?;
     match status {
         0 => Ok(out),
@@ -857,8 +851,7 @@ impl Composition {
         let r = f
             .call(&mut store, (slots as i32, slots.wrapping_add(4) as i32))
             .and_then(|status| {
-                let (p, l) = read_slots(&store, h, slots)?;
-                let bytes = read_guest(&store, h.memory, p as i32, l as i32, "the metadata")?;
+                let (_, bytes) = read_result(&store, h, slots, "the metadata")?;
                 Ok((status, bytes))
             });
         match r {

@@ -8,7 +8,7 @@
 //! buffer; the host does. Only host functions that defer their answer make a task park: wired
 //! packages answer before their import returns.
 
-use super::abi::{self, CallError, read_guest, read_slots, release};
+use super::abi::{self, CallError, read_result, release};
 use super::composition::{Composition, StoreData, accept, guest_alloc};
 use super::error::{ErrorKind, Result};
 use super::pending::Completion;
@@ -181,14 +181,8 @@ pub(crate) fn drive(
         release(&mut cx, h, r, bytes.len() as u32)?;
         match status {
             0 => {
-                let (op, ol) = read_slots(&cx, h, slots)?;
-                let out = read_guest(
-                    &cx,
-                    h.memory,
-                    op as i32,
-                    ol as i32,
-                    "the result (pointer and length __pack_resume returned)",
-                )?;
+                let what = "the result (pointer and length __pack_resume returned)";
+                let ((op, ol), out) = read_result(&cx, h, slots, what)?;
                 release(&mut cx, h, op, ol)?;
                 return Ok(Some(out));
             }
