@@ -432,8 +432,10 @@ typedef struct packr_host_reply packr_host_reply;
  * Owned handles (`packr_type *`) come from the `packr_type_*` constructors and are freed with
  * `packr_type_free`, or consumed by a function that says so (`packr_value_list_new`,
  * `packr_type_list`, ...). Borrowed views (`const packr_type *`) come from accessors such as
- * `packr_value_elem_type` and live as long as their owner. Types are immutable, so any number
- * of threads may read one at once.
+ * `packr_value_elem_type` and live as long as their owner; a function that consumes a type
+ * refuses one with `PACKR_RESULT_INVALID_ARGUMENT`, and `packr_type_free` ignores it
+ * (`packr_type_clone` makes an owned copy). Types are immutable, so any number of threads may
+ * read one at once.
  *
  * Methods: `packr_type_bool` ... `packr_type_flags`, `packr_type_list`, `packr_type_option`,
  * `packr_type_result`, `packr_type_tuple`, `packr_type_record`, `packr_type_variant`,
@@ -1696,8 +1698,8 @@ bool packr_type_equal(const struct packr_type *a, const struct packr_type *b);
 struct packr_type *packr_type_clone(const struct packr_type *t);
 
 /**
- * Frees an owned type. NULL is fine. Must not be called twice, nor on a borrowed view
- * (`const packr_type *` from an accessor).
+ * Frees an owned type. NULL and borrowed views (`const packr_type *` from an accessor such as
+ * `packr_value_elem_type`) are ignored. Must not be called twice on the same owned type.
  */
 void packr_type_free(struct packr_type *t);
 

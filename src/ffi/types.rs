@@ -4,7 +4,7 @@
 use super::boundary::{Fail, arg_out, arg_str, put};
 use super::bytes::packr_bytes;
 use super::error::packr_error;
-use super::handle::{BoxCastable, box_out, cast_ref, take_box};
+use super::handle::{BoxCastable, box_out, cast_ref, is_view, take_box};
 use super::result::packr_result;
 use crate::value::{Kind, Type, text};
 use std::ffi::c_char;
@@ -103,8 +103,10 @@ impl From<Kind> for packr_kind {
 /// Owned handles (`packr_type *`) come from the `packr_type_*` constructors and are freed with
 /// `packr_type_free`, or consumed by a function that says so (`packr_value_list_new`,
 /// `packr_type_list`, ...). Borrowed views (`const packr_type *`) come from accessors such as
-/// `packr_value_elem_type` and live as long as their owner. Types are immutable, so any number
-/// of threads may read one at once.
+/// `packr_value_elem_type` and live as long as their owner; a function that consumes a type
+/// refuses one with `PACKR_RESULT_INVALID_ARGUMENT`, and `packr_type_free` ignores it
+/// (`packr_type_clone` makes an owned copy). Types are immutable, so any number of threads may
+/// read one at once.
 ///
 /// Methods: `packr_type_bool` ... `packr_type_flags`, `packr_type_list`, `packr_type_option`,
 /// `packr_type_result`, `packr_type_tuple`, `packr_type_record`, `packr_type_variant`,
@@ -117,6 +119,7 @@ pub struct packr_type {
 
 impl BoxCastable for packr_type {
     type Rust = Type;
+    const VIEW_TAG: usize = 1;
 }
 
 /// The name of a kind as a static NUL-terminated string, as the text form spells it (`"s64"`,
@@ -134,6 +137,11 @@ pub extern "C" fn packr_kind_name(kind: u32) -> *const c_char {
 
 /// Takes ownership of a type argument that the function consumes.
 pub(crate) fn take_type(p: *mut packr_type, name: &str) -> Result<Type, Fail> {
+    if is_view(p) {
+        return Err(Fail::arg(format!(
+            "{name} is a borrowed view (from packr_value_elem_type or similar) and cannot be consumed; pass an owned type (packr_type_clone makes one)"
+        )));
+    }
     take_box(p)
         .map(|b| *b)
         .ok_or_else(|| Fail::arg(format!("{name} is NULL")))
@@ -511,8 +519,8 @@ pub unsafe extern "C" fn packr_type_clone(t: *const packr_type) -> *mut packr_ty
     }
 }
 
-/// Frees an owned type. NULL is fine. Must not be called twice, nor on a borrowed view
-/// (`const packr_type *` from an accessor).
+/// Frees an owned type. NULL and borrowed views (`const packr_type *` from an accessor such as
+/// `packr_value_elem_type`) are ignored. Must not be called twice on the same owned type.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_type_free(t: *mut packr_type) {
     ffi_boundary! {

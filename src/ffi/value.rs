@@ -3,6 +3,7 @@
 use super::boundary::{Fail, arg_bytes, arg_out, arg_str, put};
 use super::bytes::packr_bytes;
 use super::error::packr_error;
+use super::handle::view_out;
 use super::result::packr_result;
 use super::types::{packr_kind, packr_type, take_type};
 use super::view::{VRef, decode_out, free_value, new_value, value_mut_if, vref};
@@ -650,7 +651,7 @@ pub(crate) fn type_view<'a>(
     vref(v, "v")
         .ok()
         .and_then(pick)
-        .map_or(std::ptr::null(), |t| (t as *const Type).cast())
+        .map_or(std::ptr::null(), view_out::<packr_type>)
 }
 
 /// The ok type of a result, as a borrowed view (see `packr_value_elem_type`). Other kinds and

@@ -361,11 +361,49 @@ static void test_packed_list_views(void) {
   packr_value_free(t);
 }
 
+/* Type views (packr_value_elem_type and friends), of a decoded value and of a tree: consuming
+ * functions refuse them and packr_type_free ignores them. */
+static void test_type_views(void) {
+  packr_value *t = parse("([1s32, 2s32], some(5u8))");
+  packr_bytes *b = encode(t);
+  packr_value *d = decode(b), *l = NULL;
+  const packr_value *owners[2];
+  int i;
+  if (!CHECK(t && b && d)) return;
+  owners[0] = packr_value_get(d, 0);
+  owners[1] = packr_value_get(t, 0);
+  for (i = 0; i < 2; i++) {
+    const packr_type *et = packr_value_elem_type(owners[i]);
+    CHECK(et != NULL && packr_type_kind(et) == PACKR_KIND_S32);
+    CHECK_RC(packr_value_list_new((packr_type *)et, &l), PACKR_RESULT_INVALID_ARGUMENT);
+    CHECK(l == NULL);
+    {
+      packr_type *tl = NULL;
+      CHECK_RC(packr_type_list((packr_type *)et, &tl), PACKR_RESULT_INVALID_ARGUMENT);
+      CHECK(tl == NULL);
+    }
+    packr_type_free((packr_type *)et); /* does nothing */
+    CHECK(packr_type_kind(packr_value_elem_type(owners[i])) == PACKR_KIND_S32);
+    {
+      packr_type *copy = packr_type_clone(et);
+      CHECK(copy != NULL && packr_type_equal(copy, et));
+      CHECK_RC(packr_value_list_new(copy, &l), PACKR_RESULT_OK);
+      packr_value_free(l);
+      l = NULL;
+    }
+  }
+  CHECK(text_is(d, "([1s32, 2s32], some(5u8))"));
+  packr_value_free(d);
+  packr_bytes_free(b);
+  packr_value_free(t);
+}
+
 int main(void) {
   test_reading();
   test_modifying_and_consuming();
   test_failed_calls_keep_views();
   test_packed_list_views();
+  test_type_views();
   test_threads();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
