@@ -324,12 +324,11 @@ pub unsafe extern "C" fn packr_type_tuple(
             // SAFETY: C promises `count` readable pointers at `items`.
             unsafe { std::slice::from_raw_parts(items, count) }
         };
-        // Take every item first, so all are consumed even when one is NULL.
-        let taken: Vec<Option<Box<Type>>> = ptrs.iter().map(|p| take_box(*p)).collect();
-        let mut types = Vec::with_capacity(count);
-        for (i, t) in taken.into_iter().enumerate() {
-            types.push(*t.ok_or_else(|| Fail::arg(format!("items[{i}] is NULL")))?);
-        }
+        // Take every item first, so all are consumed even when one is NULL or a view.
+        let taken: Vec<Result<Type, Fail>> = (ptrs.iter().enumerate())
+            .map(|(i, p)| take_type(*p, &format!("items[{i}]")))
+            .collect();
+        let types = taken.into_iter().collect::<Result<Vec<Type>, Fail>>()?;
         arg_out(type_out, "type_out")?;
         put(type_out, box_out(Type::tuple(&types)));
         Ok(())

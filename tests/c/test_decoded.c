@@ -382,6 +382,14 @@ static void test_type_views(void) {
       CHECK_RC(packr_type_list((packr_type *)et, &tl), PACKR_RESULT_INVALID_ARGUMENT);
       CHECK(tl == NULL);
     }
+    {
+      /* A tuple of an owned type and a view: the owned one is consumed, the view refused. */
+      packr_type *items[2], *tt = NULL;
+      items[0] = packr_type_string();
+      items[1] = (packr_type *)et;
+      CHECK_RC(packr_type_tuple(items, 2, &tt), PACKR_RESULT_INVALID_ARGUMENT);
+      CHECK(tt == NULL);
+    }
     packr_type_free((packr_type *)et); /* does nothing */
     CHECK(packr_type_kind(packr_value_elem_type(owners[i])) == PACKR_KIND_S32);
     {
