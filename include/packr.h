@@ -451,8 +451,9 @@ typedef struct packr_type packr_type;
  * Owned handles (`packr_value *`) come from decode, parse, the constructors and
  * `packr_value_clone`; free them with `packr_value_free`, or hand them to a function that
  * consumes them (`packr_value_push`, `packr_value_record_push`, `packr_value_option_some`, ...).
- * Borrowed views (`const packr_value *`) come from `packr_value_get`; they stay valid while the
- * value that owns them lives and is not modified, and must never be freed.
+ * Borrowed views (`const packr_value *`) come from `packr_value_get` and
+ * `packr_value_map_find`; they stay valid while the value that owns them lives and is not
+ * modified (freeing one does nothing).
  *
  * A value from `packr_value_decode` is read in place: it keeps one copy of the CGRF bytes and a
  * 24-byte entry per node, so decoding costs a handful of allocations however many nodes there
@@ -1793,8 +1794,9 @@ packr_result packr_value_to_text(const struct packr_value *v,
                                  struct packr_error **error_out);
 
 /**
- * Frees an owned value and everything inside it. NULL is fine. Must not be called twice, nor
- * on a borrowed view from `packr_value_get`.
+ * Frees an owned value and everything inside it. NULL and borrowed views (from
+ * `packr_value_get` or `packr_value_map_find`) are ignored. Must not be called twice on the
+ * same owned value.
  */
 void packr_value_free(struct packr_value *v);
 

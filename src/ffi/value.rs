@@ -15,8 +15,9 @@ use std::ffi::c_char;
 /// Owned handles (`packr_value *`) come from decode, parse, the constructors and
 /// `packr_value_clone`; free them with `packr_value_free`, or hand them to a function that
 /// consumes them (`packr_value_push`, `packr_value_record_push`, `packr_value_option_some`, ...).
-/// Borrowed views (`const packr_value *`) come from `packr_value_get`; they stay valid while the
-/// value that owns them lives and is not modified, and must never be freed.
+/// Borrowed views (`const packr_value *`) come from `packr_value_get` and
+/// `packr_value_map_find`; they stay valid while the value that owns them lives and is not
+/// modified (freeing one does nothing).
 ///
 /// A value from `packr_value_decode` is read in place: it keeps one copy of the CGRF bytes and a
 /// 24-byte entry per node, so decoding costs a handful of allocations however many nodes there
@@ -209,8 +210,9 @@ pub unsafe extern "C" fn packr_value_to_text(
     })
 }
 
-/// Frees an owned value and everything inside it. NULL is fine. Must not be called twice, nor
-/// on a borrowed view from `packr_value_get`.
+/// Frees an owned value and everything inside it. NULL and borrowed views (from
+/// `packr_value_get` or `packr_value_map_find`) are ignored. Must not be called twice on the
+/// same owned value.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_free(v: *mut packr_value) {
     ffi_boundary! {
@@ -398,13 +400,15 @@ pub unsafe extern "C" fn packr_value_record_push(
         if !value.is_null() && std::ptr::eq(value, record) {
             return Err(Fail::arg("cannot push a record into itself"));
         }
+        // The name is copied first: it may point into `value` or into `record`'s bytes.
+        let name = arg_str(name, "name").map(Str::from);
         let value = take_value(value, "value")?;
-        let name = arg_str(name, "name")?;
+        let name = name?;
         let not = |k| kind_error(k, "record");
         match value_mut_if(record, "record", |k| k == Kind::Record, not)? {
             Value::Record(r) => {
                 let r: &mut Record = r;
-                r.names.push(Str::from(name));
+                r.names.push(name);
                 r.values.push(value);
             }
             other => return Err(wrong_kind(other, "record")),

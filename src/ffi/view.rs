@@ -24,6 +24,10 @@ const NODE_VIEW: usize = 1;
 const OWNED_DOC: usize = 2;
 const VALUE_VIEW: usize = 3;
 const TAGS: usize = 3;
+// Every pointee keeps its two low address bits free for the tag.
+const _: () = assert!(
+    align_of::<Value>() > TAGS && align_of::<Node>() > TAGS && align_of::<Decoded>() > TAGS
+);
 
 /// An owned decoded value (see the module documentation).
 pub(crate) struct Decoded {
@@ -103,8 +107,8 @@ pub(crate) fn vref<'a>(p: *const packr_value, name: &str) -> Result<VRef<'a>, Fa
         return Err(null(name));
     }
     let raw = untagged::<u8>(p);
-    // SAFETY: a non-NULL handle came from value_out, decode_out or packr_value_get (the tag
-    // says which) and is alive, as the API contract requires.
+    // SAFETY: a non-NULL handle came from new_value, decode_out, value_ptr or node_ptr (the
+    // tag says which) and is alive, as the API contract requires.
     Ok(match p.addr() & TAGS {
         NODE_VIEW => VRef::Node(unsafe { &*raw.cast::<Node>() }),
         VALUE_VIEW => VRef::Tree(unsafe { &*raw.cast::<Value>() }),
@@ -169,12 +173,12 @@ pub(crate) fn take_value(p: *mut packr_value, name: &str) -> Result<Value, Fail>
         NODE_VIEW | VALUE_VIEW => Err(view_refused(name, "consumed")),
         // SAFETY: an owned handle from decode_out, consumed exactly once.
         OWNED_DOC => unsafe { Box::from_raw(raw.cast::<Decoded>()) }.into_value(),
-        // SAFETY: an owned handle from value_out, consumed exactly once.
+        // SAFETY: an owned handle from new_value, consumed exactly once.
         _ => Ok(*unsafe { Box::from_raw(raw.cast::<Value>()) }),
     }
 }
 
-/// Frees an owned handle; NULL and views of decoded nodes are ignored.
+/// Frees an owned handle; NULL and views are ignored.
 pub(crate) fn free_value(p: *mut packr_value) {
     let raw = p.map_addr(|a| a & !TAGS);
     match p.addr() & TAGS {

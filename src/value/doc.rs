@@ -38,6 +38,15 @@ struct Inner {
     v3: bool,
 }
 
+// The impls below hold because everything an Inner owns is Send and Sync; this fails to
+// compile if a field ever stops being so.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Box<[u8]>>();
+    send_sync::<Vec<Type>>();
+    send_sync::<Vec<Value>>();
+};
+
 // SAFETY: a Doc owns its Inner (as a Box would) and is immutable once built; the raw pointers
 // in its nodes point at that Inner, so sending a Doc sends nothing else.
 unsafe impl Send for Doc {}

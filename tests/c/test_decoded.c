@@ -406,12 +406,50 @@ static void test_type_views(void) {
   packr_value_free(t);
 }
 
+/* A map's value from packr_value_map_find is a view too; and a record field's name may point
+ * into the value being pushed (run under ASan/valgrind: the name is copied before the value
+ * is consumed). */
+static void test_other_views(void) {
+  packr_value *m = NULL, *k = NULL, *probe = NULL, *list = NULL, *s = NULL;
+  packr_value *rec = parse("rec{a: 1s32}");
+  const packr_value *found;
+  const char *p = NULL;
+  size_t n = 0;
+  CHECK_RC(packr_value_map_new(packr_type_string(), type_of("list<s32>"), &m), PACKR_RESULT_OK);
+  CHECK_RC(packr_value_string("k", 1, &k), PACKR_RESULT_OK);
+  CHECK_RC(packr_value_map_insert(m, k, parse("[1s32, 2s32]"), NULL), PACKR_RESULT_OK);
+  CHECK_RC(packr_value_string("k", 1, &probe), PACKR_RESULT_OK);
+  found = packr_value_map_find(m, probe);
+  if (CHECK(found != NULL)) {
+    CHECK_RC(packr_value_push((packr_value *)found, packr_value_s64(3)),
+             PACKR_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(packr_value_list_new(type_of("list<s32>"), &list), PACKR_RESULT_OK);
+    CHECK_RC(packr_value_push(list, (packr_value *)found), PACKR_RESULT_INVALID_ARGUMENT);
+    packr_value_free((packr_value *)found); /* does nothing */
+    CHECK(packr_value_len(packr_value_map_find(m, probe)) == 2);
+    CHECK(packr_value_len(list) == 0);
+  }
+  /* "fld\0": the bytes of the string happen to form a NUL-terminated name. */
+  CHECK_RC(packr_value_string("fld", 4, &s), PACKR_RESULT_OK);
+  CHECK_RC(packr_value_as_string(s, &p, &n), PACKR_RESULT_OK);
+  if (CHECK(rec != NULL && n == 4)) {
+    CHECK_RC(packr_value_record_push(rec, p, s), PACKR_RESULT_OK);
+    CHECK_RC(packr_value_field_name(rec, 1, &p, &n), PACKR_RESULT_OK);
+    CHECK(n == 3 && memcmp(p, "fld", 3) == 0);
+  }
+  packr_value_free(rec);
+  packr_value_free(list);
+  packr_value_free(probe);
+  packr_value_free(m);
+}
+
 int main(void) {
   test_reading();
   test_modifying_and_consuming();
   test_failed_calls_keep_views();
   test_packed_list_views();
   test_type_views();
+  test_other_views();
   test_threads();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
