@@ -212,10 +212,15 @@ pub(crate) fn read_guest(
     if end > data.len() as u64 {
         return Err(oob(what, p, l, data.len()));
     }
-    // One spare byte, so that `packr_bytes` can append its NUL without reallocating.
-    let mut v = Vec::with_capacity(l as usize + 1);
-    v.extend_from_slice(&data[p as usize..end as usize]);
-    Ok(v)
+    Ok(copy_out(&data[p as usize..end as usize]))
+}
+
+/// Copies bytes out of guest memory with one spare byte, so that `packr_bytes` can append its
+/// NUL without reallocating.
+fn copy_out(bytes: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(bytes.len() + 1);
+    v.extend_from_slice(bytes);
+    v
 }
 
 /// Writes bytes into guest memory, bounds-checked.
@@ -356,8 +361,5 @@ pub(crate) fn read_result(
     let Some(bytes) = data.get(p as usize..p as usize + l as usize) else {
         return Err(oob(what, p.into(), l.into(), data.len()));
     };
-    // One spare byte, so that `packr_bytes` can append its NUL without reallocating.
-    let mut v = Vec::with_capacity(bytes.len() + 1);
-    v.extend_from_slice(bytes);
-    Ok(((p, l), v))
+    Ok(((p, l), copy_out(bytes)))
 }
