@@ -1701,6 +1701,7 @@ struct packr_type *packr_type_clone(const struct packr_type *t);
 /**
  * Frees an owned type. NULL and borrowed views (`const packr_type *` from an accessor such as
  * `packr_value_elem_type`) are ignored. Must not be called twice on the same owned type.
+ * Threading: any thread, once no other thread uses the type.
  */
 void packr_type_free(struct packr_type *t);
 
@@ -1796,7 +1797,7 @@ packr_result packr_value_to_text(const struct packr_value *v,
 /**
  * Frees an owned value and everything inside it. NULL and borrowed views (from
  * `packr_value_get` or `packr_value_map_find`) are ignored. Must not be called twice on the
- * same owned value.
+ * same owned value. Threading: any thread, once no other thread uses the value or its views.
  */
 void packr_value_free(struct packr_value *v);
 

@@ -520,6 +520,7 @@ pub unsafe extern "C" fn packr_type_clone(t: *const packr_type) -> *mut packr_ty
 
 /// Frees an owned type. NULL and borrowed views (`const packr_type *` from an accessor such as
 /// `packr_value_elem_type`) are ignored. Must not be called twice on the same owned type.
+/// Threading: any thread, once no other thread uses the type.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_type_free(t: *mut packr_type) {
     ffi_boundary! {

@@ -212,7 +212,7 @@ pub unsafe extern "C" fn packr_value_to_text(
 
 /// Frees an owned value and everything inside it. NULL and borrowed views (from
 /// `packr_value_get` or `packr_value_map_find`) are ignored. Must not be called twice on the
-/// same owned value.
+/// same owned value. Threading: any thread, once no other thread uses the value or its views.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn packr_value_free(v: *mut packr_value) {
     ffi_boundary! {
