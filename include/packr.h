@@ -342,7 +342,7 @@ typedef struct packr_builder packr_builder;
  *
  * Read it with `packr_bytes_data` and `packr_bytes_len`; free it with `packr_bytes_free`
  * (never with `free()`). The data is always followed by one NUL byte that `packr_bytes_len`
- * does not count, so text can be used directly as a C string. Under the hood it is a `Box`.
+ * does not count, so text can be used directly as a C string.
  *
  * Methods: `packr_bytes_data`, `packr_bytes_len`, `packr_bytes_free`.
  */

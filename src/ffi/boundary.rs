@@ -92,7 +92,25 @@ impl Fail {
 }
 
 /// Converts a body's outcome to a result code, setting `*error_out` on every return.
+#[inline]
 pub(crate) fn finish(
+    r: std::thread::Result<Result<(), Fail>>,
+    error_out: *mut *mut packr_error,
+) -> packr_result {
+    if let Ok(Ok(())) = r {
+        if !error_out.is_null() {
+            // SAFETY: non-NULL and, per the API contract, points at writable storage.
+            unsafe { error_out.write(std::ptr::null_mut()) };
+        }
+        return packr_result::Ok;
+    }
+    failed(r, error_out)
+}
+
+/// [`finish`] of a failure or a panic.
+#[cold]
+#[inline(never)]
+fn failed(
     r: std::thread::Result<Result<(), Fail>>,
     error_out: *mut *mut packr_error,
 ) -> packr_result {

@@ -1,7 +1,7 @@
 //! `packr_composition` and `packr_func`: calling packages.
 
 use super::boundary::{Fail, arg_bytes, arg_out, arg_str, put};
-use super::bytes::packr_bytes;
+use super::bytes::{OwnedBytes, packr_bytes};
 use super::error::packr_error;
 use super::handle::{BoxCastable, box_out, cast_ref, take_box};
 use super::result::packr_result;
@@ -123,6 +123,7 @@ pub(crate) fn resolve_args<'a>(
     Ok((c, pi, ei))
 }
 
+#[inline]
 fn do_call(
     comp: &Composition,
     pkg: usize,
@@ -131,8 +132,8 @@ fn do_call(
     output_out: *mut *mut packr_bytes,
 ) -> Result<(), Fail> {
     arg_out(output_out, "output_out")?;
-    let out = comp.call(pkg, export, input).map_err(runtime_fail)?;
-    put(output_out, packr_bytes::from_vec(out));
+    let out: OwnedBytes = comp.call_into(pkg, export, input).map_err(runtime_fail)?;
+    put(output_out, out.into_raw());
     Ok(())
 }
 

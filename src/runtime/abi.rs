@@ -10,6 +10,7 @@
 //! without an allocator get a host-owned scratch region at the top of their memory instead of
 //! having their input written over address 0.
 
+use super::composition::StoreData;
 use super::engine::root_cause;
 use super::error::ErrorKind;
 use super::generation::Generation;
@@ -223,7 +224,31 @@ fn copy_out(bytes: &[u8]) -> Vec<u8> {
     v
 }
 
+/// What a call's result is copied into, straight out of guest memory: a `Vec`, or a buffer of
+/// the caller's own (the C API's `packr_bytes`, in one allocation).
+pub trait CallOutput: Sized {
+    /// A copy of bytes in guest memory.
+    fn copy_of(bytes: &[u8]) -> Self;
+    /// Takes a result that is already on the host's side.
+    fn from_vec(v: Vec<u8>) -> Self;
+    /// The bytes.
+    fn bytes(&self) -> &[u8];
+}
+
+impl CallOutput for Vec<u8> {
+    fn copy_of(bytes: &[u8]) -> Self {
+        copy_out(bytes)
+    }
+    fn from_vec(v: Vec<u8>) -> Self {
+        v
+    }
+    fn bytes(&self) -> &[u8] {
+        self
+    }
+}
+
 /// Writes bytes into guest memory, bounds-checked.
+#[inline]
 pub(crate) fn write_guest(
     mut cx: impl AsContextMut,
     mem: Memory,
@@ -240,25 +265,31 @@ pub(crate) fn write_guest(
     Ok(())
 }
 
-/// Reserves `len` bytes of host-owned scratch memory in the guest, growing its memory when the
-/// current region is full (earlier regions stay valid: linear memory never shrinks).
+/// Reserves `len` bytes of host-owned scratch memory in package `pkg`'s guest, growing its
+/// memory when the current region is full (earlier regions stay valid: linear memory never
+/// shrinks).
 pub(crate) fn scratch(
-    mut cx: impl AsContextMut,
+    mut cx: impl AsContextMut<Data = StoreData>,
     mem: Memory,
-    st: &mut PackageState,
+    pkg: usize,
     len: u32,
 ) -> wasmtime::Result<u32> {
+    let mut cx = cx.as_context_mut();
     let need = len.checked_add(7).map(|n| n & !7).unwrap_or(u32::MAX);
-    if let Some(s) = &mut st.scratch
+    let current = cx.data().states[pkg].scratch;
+    if let Some(mut s) = current
         && s.cap - s.used >= need
     {
         let a = s.base + s.used;
         s.used += need;
+        let d = cx.data_mut();
+        d.states[pkg].scratch = Some(s);
+        d.scratch_used = true;
         return Ok(a);
     }
     let want = u64::from(need)
         .max(65536)
-        .max(st.scratch.map_or(0, |s| u64::from(s.cap) * 2));
+        .max(current.map_or(0, |s| u64::from(s.cap) * 2));
     let pages = want.div_ceil(65536);
     let too_big = |what: String| wasmtime::Error::new(CallError::new(ErrorKind::Limit, what));
     let old = mem.grow(&mut cx, pages).map_err(|e| {
@@ -271,21 +302,23 @@ pub(crate) fn scratch(
         u32::try_from(old * 65536).map_err(|_| too_big("guest memory beyond 4 GiB".into()))?;
     let cap =
         u32::try_from(pages * 65536).map_err(|_| too_big("guest memory beyond 4 GiB".into()))?;
-    st.scratch = Some(Scratch {
+    let d = cx.data_mut();
+    d.states[pkg].scratch = Some(Scratch {
         base,
         cap,
         used: need,
         reserved: 0,
     });
+    d.scratch_used = true;
     Ok(base)
 }
 
-/// Reserves the 8 bytes of result slots: from `__pack_alloc` when it gives a usable address,
-/// otherwise from scratch memory (kept across resets).
+/// Reserves the 8 bytes of result slots of package `pkg`: from `__pack_alloc` when it gives a
+/// usable address, otherwise from scratch memory (kept across resets).
 pub(crate) fn reserve_slots(
-    mut cx: impl AsContextMut,
+    mut cx: impl AsContextMut<Data = StoreData>,
     h: &PackageHandles,
-    st: &mut PackageState,
+    pkg: usize,
 ) -> wasmtime::Result<u32> {
     if let Some(alloc) = &h.alloc {
         let p = alloc.call(&mut cx, 8)? as u32;
@@ -293,19 +326,20 @@ pub(crate) fn reserve_slots(
             return Ok(p);
         }
     }
-    let p = scratch(&mut cx, h.memory, st, 8)?;
-    if let Some(s) = &mut st.scratch {
+    let p = scratch(&mut cx, h.memory, pkg, 8)?;
+    if let Some(s) = &mut cx.as_context_mut().data_mut().states[pkg].scratch {
         s.reserved = s.used;
     }
     Ok(p)
 }
 
-/// Places `bytes` in the guest: in a `__pack_alloc` buffer (returned with `true`, the caller
-/// frees it) or in the scratch region (`false`).
+/// Places `bytes` in package `pkg`'s guest: in a `__pack_alloc` buffer (returned with `true`,
+/// the caller frees it) or in the scratch region (`false`).
+#[inline]
 pub(crate) fn place(
-    mut cx: impl AsContextMut,
+    mut cx: impl AsContextMut<Data = StoreData>,
     h: &PackageHandles,
-    st: &mut PackageState,
+    pkg: usize,
     bytes: &[u8],
     what: &str,
 ) -> wasmtime::Result<(u32, bool)> {
@@ -325,12 +359,13 @@ pub(crate) fn place(
             return Ok((p, true));
         }
     }
-    let p = scratch(&mut cx, h.memory, st, len)?;
+    let p = scratch(&mut cx, h.memory, pkg, len)?;
     write_guest(&mut cx, h.memory, p, bytes, what)?;
     Ok((p, false))
 }
 
 /// Calls `__pack_free(ptr, len)` when the guest has one.
+#[inline]
 pub(crate) fn release(
     mut cx: impl AsContextMut,
     h: &PackageHandles,
@@ -345,12 +380,13 @@ pub(crate) fn release(
 
 /// Reads the (ptr, len) pair the guest wrote into the result slots and copies those bytes out,
 /// bounds-checked, with one look at guest memory. `what` names the bytes in errors.
-pub(crate) fn read_result(
+#[inline]
+pub(crate) fn read_result<O: CallOutput>(
     cx: impl AsContext,
     h: &PackageHandles,
     slots: u32,
     what: &str,
-) -> wasmtime::Result<((u32, u32), Vec<u8>)> {
+) -> wasmtime::Result<((u32, u32), O)> {
     let data = h.memory.data(&cx);
     let s = slots as usize;
     let Some(b) = data.get(s..s + 8) else {
@@ -361,5 +397,5 @@ pub(crate) fn read_result(
     let Some(bytes) = data.get(p as usize..p as usize + l as usize) else {
         return Err(oob(what, p.into(), l.into(), data.len()));
     };
-    Ok(((p, l), copy_out(bytes)))
+    Ok(((p, l), O::copy_of(bytes)))
 }

@@ -1,13 +1,14 @@
 //! Collecting packages, wires, host functions and limits, and building a composition.
 
 use super::composition::{
-    CallLimits, Composition, PackageInfo, Padded, Provider, Shared, StoreData, import_handler,
+    CallLimits, Composition, PackageInfo, Provider, Shared, StoreData, import_handler,
 };
 use super::engine::{EngineKey, ModuleRef, TickerGuard, engine, root_cause};
 use super::error::{Error, ErrorKind, Result};
 use super::generation::{self, Detection, Generation};
 use super::host::HostFn;
 use super::metadata::{FuncSig, Metadata};
+use super::pool::Pool;
 use crate::value::Limits;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
@@ -375,7 +376,7 @@ impl Builder {
             limits: self.limits,
             value_limits: self.value_limits,
             interrupts: Arc::new(AtomicU64::new(0)),
-            pool: Padded(Mutex::new(Vec::new())),
+            pool: Pool::new(),
             parked_wakers: Mutex::new(Vec::new()),
         };
         if !to_probe.is_empty() {
@@ -403,11 +404,7 @@ impl Builder {
         for (_, m) in &self.packages {
             m.set_proven();
         }
-        shared
-            .pool
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(first);
+        shared.pool.put(Box::new(first));
         let comp = Composition { shared };
         check_wire_types(&comp, &self.wires, &self.packages)?;
         Ok(comp)

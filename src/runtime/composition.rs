@@ -10,8 +10,8 @@
 //! them. After a trap the set is discarded, and a fresh one is instantiated on demand.
 
 use super::abi::{
-    self, CallError, ExportFn, MemoryLimitHit, PackageHandles, PackageState, Stop, classify, place,
-    read_guest, read_result, release,
+    self, CallError, CallOutput, ExportFn, MemoryLimitHit, PackageHandles, PackageState, Stop,
+    classify, place, read_guest, read_result, release,
 };
 use super::engine::TickerGuard;
 use super::error::{Error, ErrorKind, Result};
@@ -21,6 +21,7 @@ use super::parking::{
     Parked, ParkedImport, PendingCall, abandon_parked, drive, far_future, wait_for,
 };
 use super::pending::{Completion, HostAnswer, Waker};
+use super::pool::{Pool, lock};
 use crate::value::{Limits, TranscodeError, decode_with_limits, transcode};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,9 +47,15 @@ pub(crate) enum Provider {
     Host(Arc<dyn HostFn>),
 }
 
+/// One instance set: a store holding an instance of every package (boxed, so that the pool
+/// moves it as one pointer).
+pub(crate) type InstanceSet = Box<Store<StoreData>>;
+
 /// Data kept in each instance set's Store.
 pub(crate) struct StoreData {
-    pub handles: Arc<Vec<PackageHandles>>,
+    /// Assigned only in `Shared::new_set`, through the `Store` itself, never through a context
+    /// (`call_handles` relies on that); private, so that nothing outside this module can.
+    handles: Arc<Vec<PackageHandles>>,
     pub states: Vec<PackageState>,
     pub(crate) interrupts: Arc<AtomicU64>,
     pub(crate) call_gen: u64,
@@ -66,6 +73,28 @@ pub(crate) struct StoreData {
     pub(crate) may_park: bool,
     /// True while a deadline alarm is set on `waker` for the current call.
     pub(crate) alarm_set: bool,
+    /// True once a package's scratch region was used since the last reset.
+    pub(crate) scratch_used: bool,
+}
+
+impl StoreData {
+    /// The handles of every package in this set.
+    pub(crate) fn handles(&self) -> &Arc<Vec<PackageHandles>> {
+        &self.handles
+    }
+}
+
+/// The package handles of the store behind `cx`, borrowed for as long as the store is, apart
+/// from the context: a call passes `&mut` context to wasmtime while it reads the handles, and
+/// cloning the `Arc` for that costs two atomic operations per call.
+pub(crate) fn call_handles<'a>(cx: &StoreContextMut<'a, StoreData>) -> &'a [PackageHandles] {
+    let v: *const Vec<PackageHandles> = &**cx.data().handles();
+    // SAFETY: the Vec lives in the Arc's heap block, not in the store, and nothing ever has
+    // `&mut` access to it (the Arc is shared and never unwrapped). The field is assigned in one
+    // place, `new_set`, through the owning `Store` itself, which needs every context borrow of
+    // the store to have ended: so while `cx` (and `'a`) lasts, the field keeps this Arc, and
+    // the Vec outlives `'a`.
+    unsafe { &*v }
 }
 
 impl ResourceLimiter for StoreData {
@@ -112,36 +141,17 @@ pub(crate) struct Shared {
     pub limits: CallLimits,
     pub value_limits: Limits,
     pub interrupts: Arc<AtomicU64>,
-    /// On a cache line of its own: every call writes it, and other threads read the fields
-    /// around it on every call.
-    pub pool: Padded<Mutex<Vec<Store<StoreData>>>>,
+    /// Idle instance sets.
+    pub pool: Pool<Store<StoreData>>,
     /// The wakers of calls that parked (weak: a finished call's waker goes with it), so that
     /// `interrupt` can wake them.
     pub parked_wakers: Mutex<Vec<std::sync::Weak<Waker>>>,
-}
-
-/// A value alone on its cache lines (so writes to it do not slow readers of its neighbours).
-#[repr(align(128))]
-pub(crate) struct Padded<T>(pub T);
-
-impl<T> std::ops::Deref for Padded<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
 }
 
 /// A composition of packages, ready to call. Cheap to clone (shared); thread-safe.
 #[derive(Clone)]
 pub struct Composition {
     pub(crate) shared: Arc<Shared>,
-}
-
-/// How many idle instance sets a composition keeps for reuse.
-const POOL_KEEP: usize = 16;
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Shared {
@@ -161,6 +171,7 @@ impl Shared {
             waker: Waker::new(),
             may_park: false,
             alarm_set: false,
+            scratch_used: false,
         };
         let mut store = Store::new(&self.engine, data);
         store.limiter(|d| d as &mut dyn ResourceLimiter);
@@ -221,10 +232,8 @@ impl Shared {
         store.data_mut().handles = handles.clone();
         // Result slots: 8 bytes per package in memory the host owns.
         for (i, h) in handles.iter().enumerate() {
-            let mut st = std::mem::take(&mut store.data_mut().states[i]);
-            let r = abi::reserve_slots(&mut store, h, &mut st);
-            match r {
-                Ok(addr) => st.slots = addr,
+            match abi::reserve_slots(&mut store, h, i) {
+                Ok(addr) => store.data_mut().states[i].slots = addr,
                 Err(e) => {
                     let c = classify(e, self.limits.fuel, self.limits.timeout_ms);
                     return Err(CallError {
@@ -233,27 +242,34 @@ impl Shared {
                     });
                 }
             }
-            store.data_mut().states[i] = st;
         }
         Ok(store)
     }
 
     /// Readies an instance set for a new top-level call: fresh fuel and deadline, the current
     /// interrupt generation, empty scratch regions.
+    #[inline]
     fn prepare(&self, store: &mut Store<StoreData>) -> std::result::Result<(), CallError> {
         let d = store.data_mut();
         d.call_gen = self.interrupts.load(Ordering::SeqCst);
-        for st in &mut d.states {
-            st.reset_scratch();
+        if d.scratch_used {
+            for st in &mut d.states {
+                st.reset_scratch();
+            }
+            d.scratch_used = false;
         }
-        d.deadline = (self.limits.timeout_ms > 0)
-            .then(|| Instant::now() + Duration::from_millis(self.limits.timeout_ms));
+        if self.limits.timeout_ms > 0 {
+            d.deadline = Some(Instant::now() + Duration::from_millis(self.limits.timeout_ms));
+        }
         if self.limits.fuel > 0 {
             store
                 .set_fuel(self.limits.fuel)
                 .map_err(|e| classify(e, 0, 0))?;
         }
-        store.set_epoch_deadline(1);
+        // The epoch deadline needs no reset: it was set to one tick ahead when the set was
+        // made, and the epoch callback sets it one tick ahead again every time it runs (so at
+        // worst, after the epoch moved on while the set was idle, the callback runs once early
+        // in the call, and finds nothing to stop).
         Ok(())
     }
 
@@ -270,7 +286,7 @@ impl Shared {
         if self.prepare(&mut store).is_err() {
             return inconclusive;
         }
-        match invoke_raw(store.as_context_mut(), pkg, e, &PROBE_INPUT) {
+        match invoke_raw::<Vec<u8>>(store.as_context_mut(), pkg, e, &PROBE_INPUT) {
             Ok(_) => inconclusive,
             Err(e) => {
                 let c = classify(e, 0, 0);
@@ -294,17 +310,10 @@ impl Shared {
         }
     }
 
-    fn checkout(&self) -> std::result::Result<Store<StoreData>, CallError> {
-        if let Some(s) = lock(&self.pool).pop() {
-            return Ok(s);
-        }
-        self.new_set()
-    }
-
-    fn checkin(&self, s: Store<StoreData>) {
-        let mut p = lock(&self.pool);
-        if p.len() < POOL_KEEP {
-            p.push(s);
+    fn checkout(&self) -> std::result::Result<InstanceSet, CallError> {
+        match self.pool.take() {
+            Some(s) => Ok(s),
+            None => self.new_set().map(Box::new),
         }
     }
 }
@@ -312,13 +321,13 @@ impl Shared {
 /// Calls export `export` of package `pkg` inside the store, following the guest ABI. The input
 /// (CGRF v2 or v3) is first rewritten for the wire version the package speaks; the output is
 /// in that version.
-pub(crate) fn invoke(
+pub(crate) fn invoke<O: CallOutput>(
     cx: StoreContextMut<'_, StoreData>,
     pkg: usize,
     export: usize,
     input: &[u8],
-) -> wasmtime::Result<Vec<u8>> {
-    let h = &cx.data().handles[pkg];
+) -> wasmtime::Result<O> {
+    let h = &cx.data().handles()[pkg];
     let limits = cx.data().value_limits;
     let input = transcode(input, h.wire, &limits).map_err(|e| {
         let kind = match &e {
@@ -339,34 +348,22 @@ pub(crate) fn invoke(
 }
 
 /// [`invoke`] without rewriting the input.
-pub(crate) fn invoke_raw(
+pub(crate) fn invoke_raw<O: CallOutput>(
     mut cx: StoreContextMut<'_, StoreData>,
     pkg: usize,
     export: usize,
     input: &[u8],
-) -> wasmtime::Result<Vec<u8>> {
-    let handles = cx.data().handles.clone();
-    let h = &handles[pkg];
-    let name = h
-        .export_names
-        .get(export)
-        .map(String::as_str)
-        .unwrap_or("?");
-    let f = h
-        .exports
-        .get(export)
-        .and_then(Option::as_ref)
-        .ok_or_else(|| {
-            wasmtime::Error::new(CallError::new(
-                ErrorKind::NotFound,
-                format!("{}.{name} is not callable", h.name),
-            ))
-        })?;
-    let mut st = std::mem::take(&mut cx.data_mut().states[pkg]);
-    let placed = place(&mut cx, h, &mut st, input, "input");
-    let slots = st.slots;
-    cx.data_mut().states[pkg] = st;
-    let (in_ptr, owned) = placed?;
+) -> wasmtime::Result<O> {
+    let h = &call_handles(&cx)[pkg];
+    let Some(f) = h.exports.get(export).and_then(Option::as_ref) else {
+        let name = h.export_names.get(export).map_or("?", String::as_str);
+        return Err(wasmtime::Error::new(CallError::new(
+            ErrorKind::NotFound,
+            format!("{}.{name} is not callable", h.name),
+        )));
+    };
+    let (in_ptr, owned) = place(&mut cx, h, pkg, input, "input")?;
+    let slots = cx.data().states[pkg].slots;
     if h.resume.is_some() {
         // Async exports leave the slots alone on PENDING and on -1: start from (0, 0).
         abi::write_guest(&mut cx, h.memory, slots, &[0; 8], "the result slots")?;
@@ -381,12 +378,19 @@ pub(crate) fn invoke_raw(
         ),
     );
     // An import that failed (and answered -1) explains a trap that follows it.
-    let import_error = cx.data_mut().states[pkg].import_error.take();
-    let status = match (status, import_error) {
-        (Err(_), Some(c)) => {
-            return Err(wasmtime::Error::new(CallError { trapped: true, ..c }));
+    let st = &mut cx.data_mut().states[pkg];
+    let status = match (status, st.import_error.is_some()) {
+        (Ok(s), false) => s,
+        (Ok(s), true) => {
+            st.import_error = None;
+            s
         }
-        (s, _) => s?,
+        (Err(e), _) => {
+            return Err(match st.import_error.take() {
+                Some(c) => wasmtime::Error::new(CallError { trapped: true, ..c }),
+                None => e,
+            });
+        }
     };
     if owned {
         release(&mut cx, h, in_ptr, input.len() as u32)?;
@@ -396,10 +400,11 @@ pub(crate) fn invoke_raw(
         if cx.data().may_park {
             return Err(wasmtime::Error::new(Parked));
         }
-        return drive(cx, pkg, Some(far_future())).map(Option::unwrap_or_default);
+        let out = drive(cx, pkg, Some(far_future()))?;
+        return Ok(O::from_vec(out.unwrap_or_default()));
     }
     let what = "the result (pointer and length the guest returned)";
-    let ((p, l), out) = read_result(&cx, h, slots, what)?;
+    let ((p, l), out) = read_result::<O>(&cx, h, slots, what)?;
     if h.resume.is_some() && status == -1 && (p, l) == (0, 0) {
         return Err(wasmtime::Error::new(CallError::new(
             ErrorKind::Guest,
@@ -411,7 +416,10 @@ pub(crate) fn invoke_raw(
         0 => Ok(out),
         -1 => Err(wasmtime::Error::new(CallError::new(
             ErrorKind::Guest,
-            format!("returned an error: {}", String::from_utf8_lossy(&out)),
+            format!(
+                "returned an error: {}",
+                String::from_utf8_lossy(out.bytes())
+            ),
         ))),
         s => Err(wasmtime::Error::new(CallError::trap(format!(
             "returned status {s} (packr guests return 0 for success or -1 for an error)"
@@ -428,7 +436,7 @@ pub(crate) fn import_handler(
 ) -> impl Fn(Caller<'_, StoreData>, i32, i32, i32, i32) -> wasmtime::Result<i32> + Send + Sync + 'static
 {
     move |mut caller: Caller<'_, StoreData>, in_ptr: i32, in_len: i32, out_pp: i32, out_lp: i32| {
-        let handles = caller.data().handles.clone();
+        let handles = caller.data().handles().clone();
         let me = &handles[target];
         // Names the hop in the message; past MAX_HOPS (a runaway cycle) only the innermost
         // hops and the outermost one are kept.
@@ -476,13 +484,11 @@ pub(crate) fn import_handler(
             }
             (Ok(Served::Ready(out)), Generation::V0_5) => {
                 // packr-guest 0.5.4 never frees import results: the host does, later.
-                let mut st = std::mem::take(&mut caller.data_mut().states[target]);
-                let placed = place(&mut caller, me, &mut st, &out, "the import's result");
-                if let Ok((p, true)) = placed {
+                let (p, owned) = place(&mut caller, me, target, &out, "the import's result")?;
+                if owned {
+                    let st = &mut caller.data_mut().states[target];
                     st.pending_frees.push((p, out.len() as u32));
                 }
-                caller.data_mut().states[target] = st;
-                let (p, _) = placed?;
                 write_result_slots(&mut caller, me, out_pp, out_lp, p, out.len())?;
                 Ok(0)
             }
@@ -501,10 +507,7 @@ pub(crate) fn import_handler(
                     }
                     None => {
                         // No guest buffer: status 0 (host-owned) into host scratch memory.
-                        let mut st = std::mem::take(&mut caller.data_mut().states[target]);
-                        let a = abi::scratch(&mut caller, me.memory, &mut st, out.len() as u32);
-                        caller.data_mut().states[target] = st;
-                        let a = a?;
+                        let a = abi::scratch(&mut caller, me.memory, target, out.len() as u32)?;
                         abi::write_guest(&mut caller, me.memory, a, &out, "the import's result")?;
                         (a, 0)
                     }
@@ -564,7 +567,7 @@ fn serve(
         {
             HostAnswer::Ready(b) => b,
             // An async package parks on it; anything else waits for it here.
-            HostAnswer::Deferred(c) if caller.data().handles[target].resume.is_some() => {
+            HostAnswer::Deferred(c) if caller.data().handles()[target].resume.is_some() => {
                 return Ok(Served::Deferred(c));
             }
             HostAnswer::Deferred(c) => {
@@ -606,7 +609,7 @@ pub(crate) fn accept(
             CallError::new(ErrorKind::Decode, format!("returned invalid CGRF: {e}"))
         });
     }
-    let me = &d.handles[target];
+    let me = &d.handles()[target];
     match transcode(&out, me.wire, &limits) {
         Ok(std::borrow::Cow::Borrowed(_)) => Ok(out),
         Ok(std::borrow::Cow::Owned(v)) => Ok(v),
@@ -710,6 +713,12 @@ impl Composition {
     /// Calls an export with CGRF input bytes and returns its CGRF output bytes (in the wire
     /// version of the package called). Waits for deferred host answers.
     pub fn call(&self, pkg: usize, export: usize, input: &[u8]) -> Result<Vec<u8>> {
+        self.call_into(pkg, export, input)
+    }
+
+    /// [`Composition::call`], with the result copied out of guest memory into an `O`.
+    #[inline]
+    pub fn call_into<O: CallOutput>(&self, pkg: usize, export: usize, input: &[u8]) -> Result<O> {
         let mut store = self.begin(pkg, export)?;
         let _ticker = (self.shared.limits.timeout_ms > 0).then(TickerGuard::start);
         let r = invoke(store.as_context_mut(), pkg, export, input);
@@ -748,31 +757,69 @@ impl Composition {
     }
 
     /// Checks a call out: an instance set readied for it.
-    fn begin(&self, pkg: usize, export: usize) -> Result<Store<StoreData>> {
+    #[inline]
+    fn begin(&self, pkg: usize, export: usize) -> Result<InstanceSet> {
         let sh = &self.shared;
-        let info = sh
-            .packages
-            .get(pkg)
-            .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such package"))?;
+        let Some(info) = sh.packages.get(pkg) else {
+            return Err(Error::new(ErrorKind::NotFound, "no such package"));
+        };
         if export >= info.exports.len() {
             return Err(Error::new(ErrorKind::NotFound, "no such export"));
         }
-        let fail =
-            |c: CallError| Error::new(c.kind, format!("{}: {}", self.here(pkg, export), c.message));
-        let mut store = sh.checkout().map_err(fail)?;
-        sh.prepare(&mut store).map_err(fail)?;
-        Ok(store)
+        let mut store = match sh.pool.take() {
+            Some(s) => s,
+            None => sh
+                .new_set()
+                .map(Box::new)
+                .map_err(|c| self.here_fail(pkg, export, c))?,
+        };
+        match sh.prepare(&mut store) {
+            Ok(()) => Ok(store),
+            Err(c) => Err(self.here_fail(pkg, export, c)),
+        }
+    }
+
+    /// A failure before the call started, named `package.export`.
+    #[cold]
+    fn here_fail(&self, pkg: usize, export: usize, c: CallError) -> Error {
+        Error::new(c.kind, format!("{}: {}", self.here(pkg, export), c.message))
     }
 
     /// Ends a call: frees what the guests left behind, returns the instance set to the pool
     /// (or discards it after a trap), and words the error.
-    pub(crate) fn finish(
+    #[inline]
+    pub(crate) fn finish<O>(
         &self,
-        mut store: Store<StoreData>,
-        r: wasmtime::Result<Vec<u8>>,
+        mut store: InstanceSet,
+        r: wasmtime::Result<O>,
         pkg: usize,
         export: usize,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<O> {
+        let d = store.data_mut();
+        let clean = !d.alarm_set
+            && d.parked.is_empty()
+            && d.states.iter().all(|st| st.pending_frees.is_empty());
+        match r {
+            // The common case: nothing left behind.
+            Ok(out) if clean => {
+                d.deadline = None;
+                self.shared.pool.put(store);
+                Ok(out)
+            }
+            r => self.finish_slow(store, r, pkg, export),
+        }
+    }
+
+    /// [`Composition::finish`] of a failed call, or of one that left something behind.
+    #[cold]
+    #[inline(never)]
+    fn finish_slow<O>(
+        &self,
+        mut store: InstanceSet,
+        r: wasmtime::Result<O>,
+        pkg: usize,
+        export: usize,
+    ) -> Result<O> {
         let sh = &self.shared;
         // Import results the guests never freed.
         let mut cleanup_failed = false;
@@ -783,11 +830,11 @@ impl Composition {
                 .iter()
                 .any(|st| !st.pending_frees.is_empty())
         {
-            let handles = store.data().handles.clone();
+            let handles = store.data().handles().clone();
             for (i, h) in handles.iter().enumerate() {
                 let pending = std::mem::take(&mut store.data_mut().states[i].pending_frees);
                 for (p, l) in pending {
-                    cleanup_failed |= release(&mut store, h, p, l).is_err();
+                    cleanup_failed |= release(&mut *store, h, p, l).is_err();
                 }
             }
         }
@@ -803,7 +850,7 @@ impl Composition {
                     // A task finished with answers still outstanding: nobody takes them now.
                     abandon_parked(store.data_mut());
                 } else if !cleanup_failed {
-                    sh.checkin(store);
+                    sh.pool.put(store);
                 }
                 Ok(out)
             }
@@ -815,7 +862,7 @@ impl Composition {
                     drop(store);
                     msg.push_str(" [the composition's instances were discarded and will be re-instantiated for the next call; their in-memory state is lost]");
                 } else {
-                    sh.checkin(store);
+                    sh.pool.put(store);
                 }
                 Err(Error::new(c.kind, msg))
             }
@@ -841,27 +888,27 @@ impl Composition {
         }
         let mut store = sh.checkout().map_err(fail)?;
         sh.prepare(&mut store).map_err(fail)?;
-        let handles = store.data().handles.clone();
+        let handles = store.data().handles().clone();
         let h = &handles[pkg];
         let Some(f) = h.types.clone() else {
-            sh.checkin(store);
+            sh.pool.put(store);
             return Ok(info.types.get_or_init(|| None).clone());
         };
         let slots = store.data().states[pkg].slots;
         let r = f
-            .call(&mut store, (slots as i32, slots.wrapping_add(4) as i32))
+            .call(&mut *store, (slots as i32, slots.wrapping_add(4) as i32))
             .and_then(|status| {
-                let (_, bytes) = read_result(&store, h, slots, "the metadata")?;
+                let (_, bytes) = read_result(&*store, h, slots, "the metadata")?;
                 Ok((status, bytes))
             });
         match r {
             // Only success is cached: a failure (a limit, an interrupt) may not repeat.
             Ok((0, bytes)) => {
-                sh.checkin(store);
+                sh.pool.put(store);
                 Ok(info.types.get_or_init(|| Some(bytes)).clone())
             }
             Ok((s, _)) => {
-                sh.checkin(store);
+                sh.pool.put(store);
                 Err(fail(CallError::new(
                     ErrorKind::Guest,
                     format!("returned status {s}"),

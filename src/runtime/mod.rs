@@ -13,7 +13,9 @@ mod host;
 pub mod metadata;
 mod parking;
 mod pending;
+mod pool;
 
+pub use abi::CallOutput;
 pub use builder::Builder;
 pub use composition::{CallLimits, Composition};
 pub use engine::{PrecompileConfigs, precompile};

@@ -9,13 +9,13 @@
 //! packages answer before their import returns.
 
 use super::abi::{self, CallError, read_result, release};
-use super::composition::{Composition, StoreData, accept, guest_alloc};
+use super::composition::{Composition, InstanceSet, StoreData, accept, guest_alloc};
 use super::error::{ErrorKind, Result};
 use super::pending::Completion;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use wasmtime::{AsContextMut, Store, StoreContextMut};
+use wasmtime::{AsContextMut, StoreContextMut};
 
 /// A completion id handed to a parked package.
 pub(crate) struct ParkedImport {
@@ -101,7 +101,7 @@ pub(crate) fn drive(
     pkg: usize,
     until: Option<Instant>,
 ) -> wasmtime::Result<Option<Vec<u8>>> {
-    let handles = cx.data().handles.clone();
+    let handles = cx.data().handles().clone();
     let h = &handles[pkg];
     let Some(resume) = h.resume.clone() else {
         return Err(trap(format!(
@@ -218,7 +218,7 @@ pub struct PendingCall {
     comp: Composition,
     pkg: usize,
     export: usize,
-    store: Option<Store<StoreData>>,
+    store: Option<InstanceSet>,
     done: Option<Result<Vec<u8>>>,
     finished: bool,
 }
@@ -226,7 +226,7 @@ pub struct PendingCall {
 impl PendingCall {
     pub(crate) fn parked(
         comp: Composition,
-        mut store: Store<StoreData>,
+        mut store: InstanceSet,
         pkg: usize,
         export: usize,
     ) -> PendingCall {

@@ -323,22 +323,32 @@ impl std::fmt::Display for TranscodeError {
 /// v3 → v2 patches the header when the value has no maps or sets (or when its framing is
 /// malformed, which the reader then reports), and otherwise decodes (with `limits`), turns maps
 /// and sets into their v2 shape, and encodes again.
+#[inline]
 pub fn transcode<'a>(
     bytes: &'a [u8],
     to: u16,
     limits: &Limits,
 ) -> Result<Cow<'a, [u8]>, TranscodeError> {
-    let from = match wire_version(bytes) {
-        Some(v @ (V2 | V3)) if v != to => v,
-        _ => return Ok(Cow::Borrowed(bytes)),
-    };
+    // The common case first: bytes whose version field already says `to` (whether or not the
+    // magic is right, they pass unchanged), or too short to have one.
+    match bytes.get(4..6) {
+        None => return Ok(Cow::Borrowed(bytes)),
+        Some(v) if u16::from_le_bytes([v[0], v[1]]) == to => return Ok(Cow::Borrowed(bytes)),
+        Some(_) => {}
+    }
+    match wire_version(bytes) {
+        Some(v @ (V2 | V3)) if v != to => rewrite(bytes, v, to, limits).map(Cow::Owned),
+        _ => Ok(Cow::Borrowed(bytes)),
+    }
+}
+
+/// [`transcode`] of bytes in version `from`, not `to`.
+fn rewrite(bytes: &[u8], from: u16, to: u16, limits: &Limits) -> Result<Vec<u8>, TranscodeError> {
     if from == V2 || v3_bytes_need_rewrite(bytes) != Some(true) {
-        return Ok(Cow::Owned(with_version(bytes, to)));
+        return Ok(with_version(bytes, to));
     }
     let v = decode_with_limits(bytes, limits).map_err(TranscodeError::Decode)?;
-    encode_version(&v, V2)
-        .map(Cow::Owned)
-        .map_err(TranscodeError::Encode)
+    encode_version(&v, V2).map_err(TranscodeError::Encode)
 }
 
 /// Whether a v3 buffer holds a map or a set, in a node or inside a descriptor: None when its
