@@ -124,6 +124,37 @@ fn infinite_loop_stops_at_the_timeout() {
     assert_eq!(call_raw(&c, "l", "ok", b"y").unwrap(), b"y");
 }
 
+/// The shared epoch ticker sleeps once no timed call has run for a while; a timed call that
+/// comes after that must wake it, or its timeout would never fire.
+#[test]
+fn timeout_fires_after_the_ticker_went_to_sleep() {
+    let c = one("l", &wat("loop"), |b| b.set_timeout_ms(50));
+    for round in 0..3 {
+        assert_eq!(call_raw(&c, "l", "ok", b"y").unwrap(), b"y");
+        // Longer than the ticker's idle time (50 ticks of 2 ms).
+        std::thread::sleep(Duration::from_millis(400));
+        // A watchdog, so that a sleeping ticker fails the test (Interrupted) instead of
+        // hanging it.
+        let (done, watch) = std::sync::mpsc::channel::<()>();
+        let c2 = c.clone();
+        let dog = std::thread::spawn(move || {
+            if watch.recv_timeout(Duration::from_secs(10)).is_err() {
+                c2.interrupt();
+            }
+        });
+        let t = Instant::now();
+        let r = call_raw(&c, "l", "spin", b"x");
+        let took = t.elapsed();
+        done.send(()).unwrap();
+        dog.join().unwrap();
+        expect(r, ErrorKind::Limit, &["timeout", "50 ms"]);
+        assert!(
+            took < Duration::from_millis(2000),
+            "round {round}: {took:?}"
+        );
+    }
+}
+
 #[test]
 fn infinite_loop_stops_when_fuel_runs_out() {
     let c = one("l", &wat("loop"), |b| b.set_fuel(5_000_000));

@@ -4,6 +4,7 @@
 use super::artifact::{self, SectionOut, SectionRef, compat_hash};
 use super::error::{Error, ErrorKind, Result};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 use wasmtime::{Config, Engine, Module, OptLevel};
@@ -389,16 +390,25 @@ pub(crate) fn root_cause(e: &wasmtime::Error) -> String {
 }
 
 /// Keeps the ticker running while at least one call with a timeout is in flight.
-pub(crate) struct TickerGuard(());
+pub(crate) struct TickerGuard(&'static Ticker);
 
+/// The shared epoch ticker: one thread that advances every engine's epoch each [`TICK`] while
+/// timed calls run, and sleeps on a condition variable when none has run for [`IDLE_TICKS`].
 struct Ticker {
-    /// (timed calls in flight, the ticker thread is parked on `wake`)
-    active: Mutex<(usize, bool)>,
+    /// Timed calls in flight.
+    active: AtomicUsize,
+    /// True while the ticker thread sleeps (written under `lock`).
+    parked: AtomicBool,
+    lock: Mutex<()>,
     wake: Condvar,
 }
 
 /// How often the shared ticker advances every engine's epoch while timed calls run.
 pub(crate) const TICK: Duration = Duration::from_millis(2);
+
+/// How many ticks without a timed call in flight the ticker waits before it sleeps: so that a
+/// program making timed calls one after another does not wake the ticker thread on every call.
+const IDLE_TICKS: u32 = 50;
 
 fn ticker() -> &'static Ticker {
     static T: OnceLock<Ticker> = OnceLock::new();
@@ -407,14 +417,25 @@ fn ticker() -> &'static Ticker {
             .name("packr-epoch".into())
             .spawn(|| {
                 let t = ticker();
+                let mut idle = 0u32;
                 loop {
-                    {
-                        let mut n = lock(&t.active);
-                        while n.0 == 0 {
-                            n.1 = true;
-                            n = t.wake.wait(n).unwrap_or_else(|p| p.into_inner());
+                    if t.active.load(Ordering::SeqCst) > 0 {
+                        idle = 0;
+                    } else {
+                        idle += 1;
+                    }
+                    if idle > IDLE_TICKS {
+                        // `parked` is set before `active` is read again, and a call that starts
+                        // reads `parked` after it raised `active` (both SeqCst): so either this
+                        // thread sees the call, or the call sees `parked` and, taking `lock`
+                        // after the wait below released it, wakes this thread.
+                        let mut g = lock(&t.lock);
+                        t.parked.store(true, Ordering::SeqCst);
+                        while t.active.load(Ordering::SeqCst) == 0 {
+                            g = t.wake.wait(g).unwrap_or_else(|p| p.into_inner());
                         }
-                        n.1 = false;
+                        t.parked.store(false, Ordering::SeqCst);
+                        idle = 0;
                     }
                     std::thread::sleep(TICK);
                     for e in all_engines() {
@@ -425,29 +446,31 @@ fn ticker() -> &'static Ticker {
         // If no thread can be spawned, timeouts cannot fire; interrupts still work.
         drop(spawned);
         Ticker {
-            active: Mutex::new((0, false)),
+            active: AtomicUsize::new(0),
+            parked: AtomicBool::new(false),
+            lock: Mutex::new(()),
             wake: Condvar::new(),
         }
     })
 }
 
 impl TickerGuard {
+    /// Two atomic operations per timed call (this and the drop); the lock only when the ticker
+    /// sleeps.
+    #[inline]
     pub(crate) fn start() -> TickerGuard {
         let t = ticker();
-        let mut n = lock(&t.active);
-        n.0 += 1;
-        // Only a parked ticker needs waking (a notify is a futex syscall even with no waiter).
-        if n.1 {
+        if t.active.fetch_add(1, Ordering::SeqCst) == 0 && t.parked.load(Ordering::SeqCst) {
+            let _g = lock(&t.lock);
             t.wake.notify_one();
         }
-        TickerGuard(())
+        TickerGuard(t)
     }
 }
 
 impl Drop for TickerGuard {
+    #[inline]
     fn drop(&mut self) {
-        let t = ticker();
-        let mut n = lock(&t.active);
-        n.0 = n.0.saturating_sub(1);
+        self.0.active.fetch_sub(1, Ordering::Release);
     }
 }
