@@ -123,7 +123,7 @@ pub(crate) fn resolve_args<'a>(
     Ok((c, pi, ei))
 }
 
-#[inline]
+#[inline(always)]
 fn do_call(
     comp: &Composition,
     pkg: usize,
