@@ -15,8 +15,8 @@
 //! `cargo test --release --test props -- --ignored --nocapture`.
 
 use packr::value::{
-    AbiError, DecodeError, Doc, Kind, Limits, Type, Value, decode, decode_with_limits, encode,
-    encode_into,
+    AbiError, DecodeError, Doc, Kind, Limits, Type, Value, check_with_limits, decode,
+    decode_with_limits, encode, encode_into,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -197,6 +197,16 @@ fn check_decode(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
     }
     check_limits_monotone(bytes, limits, &r);
     check_document(bytes, limits, r.as_ref().ok());
+    // Checking without keeping the value (what host-function results get) agrees exactly.
+    match (check_with_limits(bytes, limits), &r) {
+        (Ok(()), Ok(_)) => {}
+        (Err(e), Err(f)) => assert_eq!(e, *f, "check and decode disagree on {}", hex(bytes)),
+        (c, _) => panic!(
+            "check says {c:?}, decode {:?}, for {}",
+            r.is_ok(),
+            hex(bytes)
+        ),
+    }
     r
 }
 

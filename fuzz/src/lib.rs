@@ -2,7 +2,9 @@
 //! Every check panics (which libFuzzer reports as a crash) when a property fails.
 
 use packr::runtime::{Builder, Composition, ErrorKind};
-use packr::value::{Doc, Limits, Value, decode, decode_with_limits, encode, text};
+use packr::value::{
+    DecodeError, Doc, Limits, Value, check_with_limits, decode, decode_with_limits, encode, text,
+};
 use std::sync::OnceLock;
 
 /// `decode` with the default limits must not panic; a value it accepts must survive
@@ -10,6 +12,7 @@ use std::sync::OnceLock;
 pub fn check_decode(data: &[u8]) {
     let r = decode(data);
     check_document(data, &Limits::default(), r.as_ref().ok());
+    check_check(data, &Limits::default(), &r);
     if let Ok(v) = r {
         check_reencode(&v, &Limits::default());
     }
@@ -21,7 +24,20 @@ pub fn check_document(data: &[u8], limits: &Limits, decoded: Option<&Value>) {
     if let Some(d) = Doc::new(data, limits) {
         let v = decoded.unwrap_or_else(|| panic!("a document was built from rejected bytes"));
         let back = d.root().to_value();
-        assert!(back.is_some_and(|b| b.same(v)), "the document holds another value");
+        assert!(
+            back.is_some_and(|b| b.same(v)),
+            "the document holds another value"
+        );
+    }
+}
+
+/// Checking without keeping the value (what host-function results get) agrees exactly with
+/// decoding (`decoded`): the same acceptance, the same error.
+pub fn check_check(data: &[u8], limits: &Limits, decoded: &Result<Value, DecodeError>) {
+    match (check_with_limits(data, limits), decoded) {
+        (Ok(()), Ok(_)) => {}
+        (Err(e), Err(f)) => assert_eq!(e, *f, "check and decode report different errors"),
+        (c, d) => panic!("check says {c:?}, decode says {:?}", d.is_ok()),
     }
 }
 
@@ -51,6 +67,7 @@ pub fn check_decode_limited(data: &[u8]) {
     let limits = limits_from([*a, *b, *c]);
     let small = decode_with_limits(rest, &limits);
     check_document(rest, &limits, small.as_ref().ok());
+    check_check(rest, &limits, &small);
     let default = decode(rest);
     match (&small, &default) {
         (Ok(v), Ok(w)) => {

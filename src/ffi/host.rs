@@ -126,7 +126,6 @@ pub(crate) struct ForeignHostFn {
     callback: unsafe extern "C" fn(*mut c_void, *const u8, usize, *mut packr_host_reply) -> i32,
     user_data: *mut c_void,
     finalizer: packr_finalizer,
-    unit: Vec<u8>,
 }
 
 // SAFETY: libpackr never dereferences user_data; the API contract makes the callback and its
@@ -143,14 +142,12 @@ impl ForeignHostFn {
         user_data: *mut c_void,
         finalizer: packr_finalizer,
     ) -> ForeignHostFn {
-        let unit = encode(&Value::unit()).unwrap_or_default();
         ForeignHostFn {
             module,
             name,
             callback,
             user_data,
             finalizer,
-            unit,
         }
     }
 }
@@ -184,6 +181,7 @@ impl HostFn for ForeignHostFn {
     fn call(&self, input: &[u8]) -> Result<Vec<u8>, String> {
         match self.call_or_defer(input)? {
             HostAnswer::Ready(b) => Ok(b),
+            HostAnswer::Unit => Ok(encode(&Value::unit()).unwrap_or_default()),
             HostAnswer::Deferred(_) => Err(format!(
                 "host function {}.{} deferred its answer where none can wait",
                 self.module, self.name
@@ -212,9 +210,7 @@ impl HostFn for ForeignHostFn {
             c.call_gone();
         }
         match (rc, reply.error) {
-            (0, None) => Ok(HostAnswer::Ready(
-                reply.output.unwrap_or_else(|| self.unit.clone()),
-            )),
+            (0, None) => Ok(reply.output.map_or(HostAnswer::Unit, HostAnswer::Ready)),
             (_, Some(msg)) => Err(msg),
             (rc, None) => Err(format!(
                 "host function {}.{} returned {rc}",

@@ -199,6 +199,18 @@ fn oob(what: &str, ptr: u64, len: u64, size: usize) -> wasmtime::Error {
     )))
 }
 
+/// The bytes `len` at `ptr` of guest memory, bounds-checked (both read as unsigned).
+pub(crate) fn guest_bytes<'a>(
+    data: &'a [u8],
+    ptr: i32,
+    len: i32,
+    what: &str,
+) -> wasmtime::Result<&'a [u8]> {
+    let (p, l) = (ptr as u32 as usize, len as u32 as usize);
+    data.get(p..p + l)
+        .ok_or_else(|| oob(what, p as u64, l as u64, data.len()))
+}
+
 /// Copies `len` bytes at `ptr` out of guest memory, checking bounds before allocating.
 pub(crate) fn read_guest(
     cx: impl AsContext,
@@ -207,13 +219,7 @@ pub(crate) fn read_guest(
     len: i32,
     what: &str,
 ) -> wasmtime::Result<Vec<u8>> {
-    let (p, l) = (ptr as u32 as u64, len as u32 as u64);
-    let data = mem.data(&cx);
-    let end = p + l;
-    if end > data.len() as u64 {
-        return Err(oob(what, p, l, data.len()));
-    }
-    Ok(copy_out(&data[p as usize..end as usize]))
+    guest_bytes(mem.data(&cx), ptr, len, what).map(copy_out)
 }
 
 /// Copies bytes out of guest memory with one spare byte, so that `packr_bytes` can append its

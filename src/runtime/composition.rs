@@ -22,7 +22,8 @@ use super::parking::{
 };
 use super::pending::{Completion, HostAnswer, Waker};
 use super::pool::{Pool, lock};
-use crate::value::{Limits, TranscodeError, decode_with_limits, transcode};
+use crate::value::{Limits, TranscodeError, check_with_limits, transcode};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -94,6 +95,14 @@ pub(crate) fn call_handles<'a>(cx: &StoreContextMut<'a, StoreData>) -> &'a [Pack
     // place, `new_set`, through the owning `Store` itself, which needs every context borrow of
     // the store to have ended: so while `cx` (and `'a`) lasts, the field keeps this Arc, and
     // the Vec outlives `'a`.
+    unsafe { &*v }
+}
+
+/// [`call_handles`] for a host function's caller.
+fn caller_handles<'a>(caller: &Caller<'a, StoreData>) -> &'a [PackageHandles] {
+    let v: *const Vec<PackageHandles> = &**caller.data().handles();
+    // SAFETY: as in `call_handles`: the Vec outlives every borrow `'a` of the store, because
+    // the field holding its Arc is only ever assigned through the owning `Store`.
     unsafe { &*v }
 }
 
@@ -436,8 +445,7 @@ pub(crate) fn import_handler(
 ) -> impl Fn(Caller<'_, StoreData>, i32, i32, i32, i32) -> wasmtime::Result<i32> + Send + Sync + 'static
 {
     move |mut caller: Caller<'_, StoreData>, in_ptr: i32, in_len: i32, out_pp: i32, out_lp: i32| {
-        let handles = caller.data().handles().clone();
-        let me = &handles[target];
+        let me = &caller_handles(&caller)[target];
         // Names the hop in the message; past MAX_HOPS (a runaway cycle) only the innermost
         // hops and the outermost one are kept.
         let wrap = |c: CallError| {
@@ -454,13 +462,30 @@ pub(crate) fn import_handler(
                 ..c
             })
         };
-        let input = read_guest(&caller, me.memory, in_ptr, in_len, "the import's argument")?;
+        let what = "the import's argument";
+        abi::guest_bytes(me.memory.data(&caller), in_ptr, in_len, what)?;
         // The guest decoded its previous import result long ago: release it now.
         let prev = std::mem::take(&mut caller.data_mut().states[target].pending_frees);
         for (p, l) in prev {
             release(&mut caller, me, p, l)?;
         }
-        let served = serve(&mut caller, target, &input, &provider).map_err(wrap);
+        let served = match &provider {
+            // Another package's export runs in this store: it gets a copy of the argument.
+            Provider::Wire { source, export } => {
+                let input = read_guest(&caller, me.memory, in_ptr, in_len, what)?;
+                serve_wire(&mut caller, target, *source, *export, &input)
+            }
+            // A host function reads the argument where it is: nothing runs in this store
+            // while it does.
+            Provider::Host(f) => {
+                let answer = {
+                    let input = abi::guest_bytes(me.memory.data(&caller), in_ptr, in_len, what)?;
+                    f.call_or_defer(input)
+                };
+                serve_host(&mut caller, target, answer)
+            }
+        }
+        .map_err(wrap);
         match (served, me.generation) {
             (Ok(Served::Deferred(c)), _) => {
                 // PENDING for an async package: the completion id goes in the pointer slot.
@@ -541,53 +566,81 @@ pub(crate) fn import_handler(
     }
 }
 
-/// Runs the provider of an import and returns its result in the importer's wire version,
-/// checked against the value limits (bad bytes are blamed on the producer, before the
-/// consumer's decoder sees them).
-fn serve(
+/// Runs export `export` of package `source` for an import of package `target` and returns
+/// its result in the importer's wire version, checked against the value limits (bad bytes are
+/// blamed on the producer, before the consumer's decoder sees them).
+fn serve_wire(
     caller: &mut Caller<'_, StoreData>,
     target: usize,
+    source: usize,
+    export: usize,
     input: &[u8],
-    provider: &Provider,
 ) -> std::result::Result<Served, CallError> {
-    let out = match provider {
-        Provider::Wire { source, export } => {
-            // A nested call never parks: it finishes before the import returns.
-            let may_park = std::mem::replace(&mut caller.data_mut().may_park, false);
-            let r = invoke(caller.as_context_mut(), *source, *export, input);
-            caller.data_mut().may_park = may_park;
-            r.map_err(|e| {
-                let l = caller.data().limits;
-                classify(e, l.fuel, l.timeout_ms)
-            })?
+    // A nested call never parks: it finishes before the import returns.
+    let may_park = std::mem::replace(&mut caller.data_mut().may_park, false);
+    let r = invoke(caller.as_context_mut(), source, export, input);
+    caller.data_mut().may_park = may_park;
+    let out = r.map_err(|e| {
+        let l = caller.data().limits;
+        classify(e, l.fuel, l.timeout_ms)
+    })?;
+    accept(caller.data(), target, out).map(|v| Served::Ready(Cow::Owned(v)))
+}
+
+/// Turns a host function's answer into bytes for the importing package `target`, like
+/// [`serve_wire`]; a deferred answer parks an async package, and is waited for otherwise.
+fn serve_host(
+    caller: &mut Caller<'_, StoreData>,
+    target: usize,
+    answer: std::result::Result<HostAnswer, String>,
+) -> std::result::Result<Served, CallError> {
+    let out = match answer.map_err(|msg| CallError::new(ErrorKind::Host, msg))? {
+        HostAnswer::Ready(b) => b,
+        HostAnswer::Unit => {
+            let d = caller.data();
+            let unit = unit_cgrf(d.handles()[target].wire);
+            let l = &d.value_limits;
+            if unit.len() as u64 <= l.max_bytes && l.max_nodes >= 1 && l.max_depth >= 1 {
+                return Ok(Served::Ready(Cow::Borrowed(unit)));
+            }
+            // Limits too small even for `()`: `accept` says so.
+            unit.to_vec()
         }
-        Provider::Host(f) => match f
-            .call_or_defer(input)
-            .map_err(|msg| CallError::new(ErrorKind::Host, msg))?
-        {
-            HostAnswer::Ready(b) => b,
-            // An async package parks on it; anything else waits for it here.
-            HostAnswer::Deferred(c) if caller.data().handles()[target].resume.is_some() => {
-                return Ok(Served::Deferred(c));
+        // An async package parks on it; anything else waits for it here.
+        HostAnswer::Deferred(c) if caller.data().handles()[target].resume.is_some() => {
+            return Ok(Served::Deferred(c));
+        }
+        HostAnswer::Deferred(c) => {
+            c.attach(&caller.data().waker.clone());
+            if let Err(e) = wait_for(caller.data(), || c.ready()) {
+                c.call_gone();
+                return Err(e);
             }
-            HostAnswer::Deferred(c) => {
-                c.attach(&caller.data().waker.clone());
-                if let Err(e) = wait_for(caller.data(), || c.ready()) {
-                    c.call_gone();
-                    return Err(e);
-                }
-                c.take()
-                    .unwrap_or_else(|| Err("no answer".into()))
-                    .map_err(|msg| CallError::new(ErrorKind::Host, msg))?
-            }
-        },
+            c.take()
+                .unwrap_or_else(|| Err("no answer".into()))
+                .map_err(|msg| CallError::new(ErrorKind::Host, msg))?
+        }
     };
-    accept(caller.data(), target, out).map(Served::Ready)
+    accept(caller.data(), target, out).map(|v| Served::Ready(Cow::Owned(v)))
+}
+
+/// The CGRF of the unit value `()` in wire version `wire`, encoded once.
+fn unit_cgrf(wire: u16) -> &'static [u8] {
+    static UNIT: OnceLock<[Vec<u8>; 2]> = OnceLock::new();
+    let [v2, v3] = UNIT.get_or_init(|| {
+        let v2 = crate::value::encode(&crate::value::Value::unit()).unwrap_or_default();
+        let v3 = match transcode(&v2, crate::value::V3, &Limits::default()) {
+            Ok(b) => b.into_owned(),
+            Err(_) => v2.clone(),
+        };
+        [v2, v3]
+    });
+    if wire == crate::value::V3 { v3 } else { v2 }
 }
 
 /// What an import's provider gave: bytes for the importer, or a promise of them.
 enum Served {
-    Ready(Vec<u8>),
+    Ready(Cow<'static, [u8]>),
     Deferred(Arc<Completion>),
 }
 
@@ -599,7 +652,7 @@ pub(crate) fn accept(
     out: Vec<u8>,
 ) -> std::result::Result<Vec<u8>, CallError> {
     let limits = d.value_limits;
-    if let Err(e) = decode_with_limits(&out, &limits) {
+    if let Err(e) = check_with_limits(&out, &limits) {
         return Err(if e.limit {
             CallError::new(
                 ErrorKind::Limit,

@@ -18,6 +18,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// What a host function returns: its answer now, or a promise of one.
 pub enum HostAnswer {
     Ready(Vec<u8>),
+    /// The unit value `()`: libpackr writes it itself, so there are no bytes to check.
+    Unit,
     Deferred(Arc<Completion>),
 }
 

@@ -103,6 +103,16 @@ pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<Value, Decode
     decode_three_phase(bytes, limits)
 }
 
+/// Checks CGRF bytes as [`decode_with_limits`] does, without keeping the value: Ok exactly
+/// when it would decode them. A lone string (what host functions often return) is checked
+/// without being built.
+pub fn check_with_limits(bytes: &[u8], limits: &Limits) -> Result<(), DecodeError> {
+    if super::fast::is_valid_lone_string(bytes, limits, limits.max_payload()) {
+        return Ok(());
+    }
+    decode_with_limits(bytes, limits).map(drop)
+}
+
 /// The full decoder alone: framing, validation, then an iterative decode from the root.
 pub(super) fn decode_three_phase(bytes: &[u8], limits: &Limits) -> Result<Value, DecodeError> {
     let run = || -> DResult<Value> {

@@ -146,7 +146,9 @@ pub(super) fn decode_fast(
     decode_fast_inner(b, limits, max_payload, max_seq).ok()
 }
 
-fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) -> R<Value> {
+/// The header of a buffer the fast path can take: whether it is v3, and its node count.
+#[inline(always)]
+fn header(b: &[u8], limits: &Limits) -> R<(bool, u32)> {
     if b.len() as u64 > limits.max_bytes || b.len() < 16 || &b[0..4] != b"CGRF" {
         return Err(Bail);
     }
@@ -155,14 +157,29 @@ fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) 
         3 => true,
         _ => return Err(Bail),
     };
-    let last_kind = if v3 { tag::SET } else { tag::ARRAY };
     let count = u32_at(b, 8)?;
     let root = u32_at(b, 12)?;
     if count == 0 || u64::from(count) > limits.max_nodes || root != count - 1 {
         return Err(Bail);
     }
-    if count == 1 && b.get(16).is_some_and(|&k| !is_container(k)) {
-        // A lone leaf (a scalar, a string, an Array): no stacks needed.
+    Ok((v3, count))
+}
+
+/// A buffer holding one leaf node (a scalar, a string, an Array), framed correctly: its kind and
+/// payload. None: not a lone leaf (the other checks are left to the caller).
+#[inline(always)]
+fn lone_leaf<'b>(
+    b: &'b [u8],
+    v3: bool,
+    count: u32,
+    limits: &Limits,
+    max_payload: u64,
+) -> Option<R<(u8, &'b [u8])>> {
+    if count != 1 || !b.get(16).is_some_and(|&k| !is_container(k)) {
+        return None;
+    }
+    let last_kind = if v3 { tag::SET } else { tag::ARRAY };
+    let framed = || {
         let h = b.get(16..24).ok_or(Bail)?;
         let len = u32::from_le_bytes([h[4], h[5], h[6], h[7]]);
         if h[0] == 0 || h[0] > last_kind || u64::from(len) > max_payload {
@@ -171,7 +188,33 @@ fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) 
         if b.len() - 24 != len as usize || limits.max_depth == 0 {
             return Err(Bail);
         }
-        return leaf(h[0], &b[24..], max_seq);
+        Ok((h[0], &b[24..]))
+    };
+    Some(framed())
+}
+
+/// True when `b` is a valid lone string within `limits` (what host functions often return):
+/// checked without building it. False says nothing: the caller decodes to find out.
+pub(super) fn is_valid_lone_string(b: &[u8], limits: &Limits, max_payload: u64) -> bool {
+    let Ok((v3, count)) = header(b, limits) else {
+        return false;
+    };
+    match lone_leaf(b, v3, count, limits, max_payload) {
+        Some(Ok((tag::STRING, p))) => {
+            // The same checks as `leaf` makes for a string.
+            u32_at(p, 0).is_ok_and(|n| p.len() - 4 == n as usize && utf8(&p[4..]).is_some())
+        }
+        _ => false,
+    }
+}
+
+fn decode_fast_inner(b: &[u8], limits: &Limits, max_payload: u64, max_seq: u64) -> R<Value> {
+    let (v3, count) = header(b, limits)?;
+    let last_kind = if v3 { tag::SET } else { tag::ARRAY };
+    if let Some(l) = lone_leaf(b, v3, count, limits, max_payload) {
+        // A lone leaf: no stacks needed.
+        let (kind, p) = l?;
+        return leaf(kind, p, max_seq);
     }
     with_stacks(|values, done| {
         nodes(

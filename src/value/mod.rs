@@ -13,7 +13,8 @@ mod types;
 mod v3;
 
 pub use decode::{
-    DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Limits, decode, decode_with_limits,
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Limits, check_with_limits, decode,
+    decode_with_limits,
 };
 pub use doc::{Child, Doc, Node};
 pub use encode::{encode, encode_into, encode_version};
