@@ -175,7 +175,7 @@ fn lone_leaf<'b>(
     limits: &Limits,
     max_payload: u64,
 ) -> Option<R<(u8, &'b [u8])>> {
-    if count != 1 || !b.get(16).is_some_and(|&k| !is_container(k)) {
+    if count != 1 || b.get(16).is_none_or(|&k| is_container(k)) {
         return None;
     }
     let last_kind = if v3 { tag::SET } else { tag::ARRAY };
