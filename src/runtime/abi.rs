@@ -200,15 +200,18 @@ fn oob(what: &str, ptr: u64, len: u64, size: usize) -> wasmtime::Error {
 }
 
 /// The bytes `len` at `ptr` of guest memory, bounds-checked (both read as unsigned).
+#[inline]
 pub(crate) fn guest_bytes<'a>(
     data: &'a [u8],
     ptr: i32,
     len: i32,
     what: &str,
 ) -> wasmtime::Result<&'a [u8]> {
-    let (p, l) = (ptr as u32 as usize, len as u32 as usize);
-    data.get(p..p + l)
-        .ok_or_else(|| oob(what, p as u64, l as u64, data.len()))
+    let (p, l) = (ptr as u32 as u64, len as u32 as u64);
+    match (usize::try_from(p), usize::try_from(p + l)) {
+        (Ok(start), Ok(end)) if end <= data.len() => Ok(&data[start..end]),
+        _ => Err(oob(what, p, l, data.len())),
+    }
 }
 
 /// Copies `len` bytes at `ptr` out of guest memory, checking bounds before allocating.
@@ -394,14 +397,9 @@ pub(crate) fn read_result<O: CallOutput>(
     what: &str,
 ) -> wasmtime::Result<((u32, u32), O)> {
     let data = h.memory.data(&cx);
-    let s = slots as usize;
-    let Some(b) = data.get(s..s + 8) else {
-        return Err(oob("result slots", s as u64, 8, data.len()));
-    };
+    let b = guest_bytes(data, slots as i32, 8, "result slots")?;
     let p = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
     let l = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
-    let Some(bytes) = data.get(p as usize..p as usize + l as usize) else {
-        return Err(oob(what, p.into(), l.into(), data.len()));
-    };
+    let bytes = guest_bytes(data, p as i32, l as i32, what)?;
     Ok(((p, l), O::copy_of(bytes)))
 }

@@ -463,16 +463,13 @@ pub(crate) fn import_handler(
             })
         };
         let what = "the import's argument";
-        abi::guest_bytes(me.memory.data(&caller), in_ptr, in_len, what)?;
-        // The guest decoded its previous import result long ago: release it now.
-        let prev = std::mem::take(&mut caller.data_mut().states[target].pending_frees);
-        for (p, l) in prev {
-            release(&mut caller, me, p, l)?;
-        }
+        // The argument is read before the previous import result is released below: a guest
+        // may pass that result on as this argument, and freeing it can overwrite it.
         let served = match &provider {
             // Another package's export runs in this store: it gets a copy of the argument.
             Provider::Wire { source, export } => {
                 let input = read_guest(&caller, me.memory, in_ptr, in_len, what)?;
+                release_pending(&mut caller, me, target)?;
                 serve_wire(&mut caller, target, *source, *export, &input)
             }
             // A host function reads the argument where it is: nothing runs in this store
@@ -482,6 +479,7 @@ pub(crate) fn import_handler(
                     let input = abi::guest_bytes(me.memory.data(&caller), in_ptr, in_len, what)?;
                     f.call_or_defer(input)
                 };
+                release_pending(&mut caller, me, target)?;
                 serve_host(&mut caller, target, answer)
             }
         }
@@ -564,6 +562,20 @@ pub(crate) fn import_handler(
             }
         }
     }
+}
+
+/// Releases the import results package `target` was handed before (packr-guest 0.5.4 never
+/// frees them; it decoded them long before its next import call).
+fn release_pending(
+    caller: &mut Caller<'_, StoreData>,
+    me: &PackageHandles,
+    target: usize,
+) -> wasmtime::Result<()> {
+    let prev = std::mem::take(&mut caller.data_mut().states[target].pending_frees);
+    for (p, l) in prev {
+        release(&mut *caller, me, p, l)?;
+    }
+    Ok(())
 }
 
 /// Runs export `export` of package `source` for an import of package `target` and returns

@@ -15,7 +15,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// What a host function returns: its answer now, or a promise of one.
+/// What a host function returns: its answer now, or a promise of one. More variants may come.
+#[non_exhaustive]
 pub enum HostAnswer {
     Ready(Vec<u8>),
     /// The unit value `()`: libpackr writes it itself, so there are no bytes to check.

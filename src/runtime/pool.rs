@@ -1,8 +1,9 @@
 //! The idle instance sets of a composition, ready for the next call.
 //!
-//! A call checks a set out and returns it when it is done, last in, first out: sequential calls
-//! from one thread keep running on the same instances (and see the state the previous call left
-//! in them). The set on top is kept in an atomic slot, so the common case, one call at a time,
+//! A call checks a set out and returns it when it is done, last in, first out while calls do
+//! not overlap: sequential calls from one thread keep running on the same instances (and see
+//! the state the previous call left in them). Overlapping calls may get any idle set, or a new
+//! one. The set on top is kept in an atomic slot, so the common case, one call at a time,
 //! costs one atomic swap to check out and one to check in, without a lock. The sets under it
 //! wait in a locked list.
 
@@ -60,11 +61,14 @@ impl<T> Pool<T> {
     /// Puts the set that was on top under the new one.
     #[cold]
     fn put_rest(&self, set: Box<T>) {
-        let mut rest = lock(&self.rest);
-        if rest.len() + 1 >= KEEP {
-            rest.remove(0);
-        }
-        rest.push(set);
+        let evicted = {
+            let mut rest = lock(&self.rest);
+            let evicted = (rest.len() + 1 >= KEEP).then(|| rest.remove(0));
+            rest.push(set);
+            evicted
+        };
+        // Dropped outside the lock: freeing a set (its memories) takes a while.
+        drop(evicted);
     }
 }
 
