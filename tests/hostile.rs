@@ -141,6 +141,45 @@ fn an_import_result_passed_on_as_the_next_argument_arrives_intact() {
     }
 }
 
+/// The host keeps one input buffer in each guest (allocated once with `__pack_alloc`): it is
+/// lent to one call at a time, so a call that re-enters the package gets a buffer of its own;
+/// it is replaced (and the old one freed) when a larger input comes; inputs beyond its maximum
+/// get a buffer of their own, freed after the call. Nothing leaks.
+#[test]
+fn the_kept_input_buffer_is_lent_to_one_call_at_a_time_and_never_leaks() {
+    let mut b = Builder::new();
+    b.add_package("k", &wat("kept_input")).unwrap();
+    b.wire("k", "self", "echo", "k", "echo");
+    let c = b.build().unwrap();
+    let live = || {
+        let out = call_raw(&c, "k", "live", b"").unwrap();
+        u32::from_le_bytes(out[..4].try_into().unwrap())
+    };
+    // The result slots and `live`'s own result buffer.
+    assert_eq!(live(), 2);
+    for n in [
+        1usize, 16, 200, 300, 1000, 4096, 4097, 10_000, 16, 0, 3000, 70_000, 5,
+    ] {
+        let input: Vec<u8> = (0..n).map(|i| (i * 7 + n) as u8).collect();
+        assert_eq!(
+            call_raw(&c, "k", "echo", &input).unwrap(),
+            input,
+            "echo of {n} bytes"
+        );
+        // The nested call into `k` must not be handed the outer call's buffer.
+        assert_eq!(
+            call_raw(&c, "k", "nested", &input).unwrap(),
+            input,
+            "nested of {n} bytes"
+        );
+        assert_eq!(
+            live(),
+            3,
+            "after {n} bytes: slots, kept buffer, live's result"
+        );
+    }
+}
+
 #[test]
 fn infinite_loop_stops_when_fuel_runs_out() {
     let c = one("l", &wat("loop"), |b| b.set_fuel(5_000_000));

@@ -14,7 +14,7 @@ use super::composition::StoreData;
 use super::engine::root_cause;
 use super::error::ErrorKind;
 use super::generation::Generation;
-use wasmtime::{AsContext, AsContextMut, Memory, TypedFunc};
+use wasmtime::{AsContext, AsContextMut, Memory, StoreContextMut, TypedFunc};
 
 /// An export's wasm signature.
 pub(crate) type ExportFn = TypedFunc<(i32, i32, i32, i32), i32>;
@@ -53,6 +53,43 @@ pub(crate) struct PackageState {
     /// The error behind the last import that answered -1 (current-generation guests): if the
     /// guest then traps, as packr-guest 0.24 does, the call reports this error instead.
     pub import_error: Option<CallError>,
+    /// A `__pack_alloc` buffer the host keeps for the inputs of calls into this package, so
+    /// that a small call needs neither `__pack_alloc` nor `__pack_free` for its input.
+    pub input: KeptInput,
+}
+
+/// The host's input buffer in one guest: `cap` bytes at `ptr` (none while `cap` is 0), lent to
+/// one call at a time.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeptInput {
+    ptr: u32,
+    cap: u32,
+    /// A call into this package is using the buffer (a call that re-enters the package through
+    /// a wiring cycle places its input elsewhere).
+    busy: bool,
+}
+
+impl KeptInput {
+    /// Ends a call's use of the buffer.
+    #[inline]
+    pub fn give_back(&mut self) {
+        self.busy = false;
+    }
+}
+
+/// The largest input buffer kept in a guest: larger inputs get one of their own, allocated and
+/// freed per call (their copy costs more than the two calls).
+const KEEP_INPUT_MAX: u32 = 4096;
+
+/// Where [`place_input`] put a call's input, and so what the call does with it afterwards.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InputHome {
+    /// In the package's kept buffer: lent back.
+    Kept,
+    /// In a buffer of its own from `__pack_alloc`: freed.
+    Owned,
+    /// In scratch memory, or nowhere (empty input): nothing to do.
+    Scratch,
 }
 
 /// A bump region of guest memory that only the host hands out.
@@ -371,6 +408,65 @@ pub(crate) fn place(
     let p = scratch(&mut cx, h.memory, pkg, len)?;
     write_guest(&mut cx, h.memory, p, bytes, what)?;
     Ok((p, false))
+}
+
+/// Places the input of a call into package `pkg`: in the kept buffer when it is free and large
+/// enough, which costs no call into the guest.
+#[inline]
+pub(crate) fn place_input(
+    mut cx: StoreContextMut<'_, StoreData>,
+    h: &PackageHandles,
+    pkg: usize,
+    bytes: &[u8],
+) -> wasmtime::Result<(u32, InputHome)> {
+    let k = cx.data().states[pkg].input;
+    if !k.busy && !bytes.is_empty() && bytes.len() <= k.cap as usize {
+        write_guest(&mut cx, h.memory, k.ptr, bytes, "input")?;
+        cx.data_mut().states[pkg].input.busy = true;
+        return Ok((k.ptr, InputHome::Kept));
+    }
+    place_input_slow(cx, h, pkg, bytes)
+}
+
+/// [`place_input`] without a kept buffer that fits: makes (or enlarges) one for a small input,
+/// otherwise places the input in a buffer of its own.
+#[inline(never)]
+fn place_input_slow(
+    mut cx: StoreContextMut<'_, StoreData>,
+    h: &PackageHandles,
+    pkg: usize,
+    bytes: &[u8],
+) -> wasmtime::Result<(u32, InputHome)> {
+    let old = cx.data().states[pkg].input;
+    if let Some(alloc) = &h.alloc
+        && !old.busy
+        && !bytes.is_empty()
+        && bytes.len() <= KEEP_INPUT_MAX as usize
+    {
+        let cap = (bytes.len() as u32).next_power_of_two().max(256);
+        let p = alloc.call(&mut cx, cap as i32)? as u32;
+        if p != 0 && u64::from(p) + u64::from(cap) <= h.memory.data_size(&cx) as u64 {
+            // The old buffer goes back to the guest only once the new one is in hand.
+            release(&mut cx, h, old.ptr, old.cap)?;
+            write_guest(&mut cx, h.memory, p, bytes, "input")?;
+            cx.data_mut().states[pkg].input = KeptInput {
+                ptr: p,
+                cap,
+                busy: true,
+            };
+            return Ok((p, InputHome::Kept));
+        }
+        // An address the guest cannot have meant: use nothing of it.
+    }
+    let (p, owned) = place(&mut cx, h, pkg, bytes, "input")?;
+    Ok((
+        p,
+        if owned {
+            InputHome::Owned
+        } else {
+            InputHome::Scratch
+        },
+    ))
 }
 
 /// Calls `__pack_free(ptr, len)` when the guest has one.

@@ -10,8 +10,8 @@
 //! them. After a trap the set is discarded, and a fresh one is instantiated on demand.
 
 use super::abi::{
-    self, CallError, CallOutput, ExportFn, MemoryLimitHit, PackageHandles, PackageState, Stop,
-    classify, place, read_guest, read_result, release,
+    self, CallError, CallOutput, ExportFn, InputHome, MemoryLimitHit, PackageHandles, PackageState,
+    Stop, classify, place, read_guest, read_result, release,
 };
 use super::engine::TickerGuard;
 use super::error::{Error, ErrorKind, Result};
@@ -371,7 +371,7 @@ pub(crate) fn invoke_raw<O: CallOutput>(
             format!("{}.{name} is not callable", h.name),
         )));
     };
-    let (in_ptr, owned) = place(&mut cx, h, pkg, input, "input")?;
+    let placed = abi::place_input(cx.as_context_mut(), h, pkg, input)?;
     let slots = cx.data().states[pkg].slots;
     if h.resume.is_some() {
         // Async exports leave the slots alone on PENDING and on -1: start from (0, 0).
@@ -380,14 +380,18 @@ pub(crate) fn invoke_raw<O: CallOutput>(
     let status = f.call(
         &mut cx,
         (
-            in_ptr as i32,
+            placed.0 as i32,
             input.len() as i32,
             slots as i32,
             slots.wrapping_add(4) as i32,
         ),
     );
-    // An import that failed (and answered -1) explains a trap that follows it.
     let st = &mut cx.data_mut().states[pkg];
+    if placed.1 == InputHome::Kept {
+        // Lent back at once, whatever happened: a set that is used again finds it free.
+        st.input.give_back();
+    }
+    // An import that failed (and answered -1) explains a trap that follows it.
     let status = match (status, st.import_error.is_some()) {
         (Ok(s), false) => s,
         (Ok(s), true) => {
@@ -401,8 +405,8 @@ pub(crate) fn invoke_raw<O: CallOutput>(
             });
         }
     };
-    if owned {
-        release(&mut cx, h, in_ptr, input.len() as u32)?;
+    if placed.1 == InputHome::Owned {
+        release(&mut cx, h, placed.0, input.len() as u32)?;
     }
     if status == 1 && h.resume.is_some() {
         // PENDING: the package's task waits for a deferred host answer.

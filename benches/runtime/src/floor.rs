@@ -15,7 +15,20 @@ pub(crate) struct PkgH {
     pub(crate) free: wt::TypedFunc<(i32, i32), ()>,
     /// Two result slots (8 bytes allocated with `__pack_alloc` at instantiation, like libpackr).
     pub(crate) slots: u32,
+    /// With `Keep::Input`: a 4 KiB input buffer allocated once, used for every input that fits
+    /// (what libpackr does), so that a call needs no `__pack_alloc` or `__pack_free` for it.
+    pub(crate) kept: Option<u32>,
 }
+
+/// Whether a floor allocates and frees every input, as the ABI's plain reading goes
+/// (`Keep::Nothing`), or keeps one input buffer per instance like libpackr (`Keep::Input`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Keep {
+    Nothing,
+    Input,
+}
+
+const KEPT: usize = 4096;
 
 #[derive(Default)]
 pub(crate) struct FloorData {
@@ -53,7 +66,11 @@ pub(crate) fn floor_store(engine: &wt::Engine, lim: Lim) -> wt::Store<FloorData>
     store
 }
 
-pub(crate) fn floor_handles(store: &mut wt::Store<FloorData>, inst: &wt::Instance) -> PkgH {
+pub(crate) fn floor_handles(
+    store: &mut wt::Store<FloorData>,
+    inst: &wt::Instance,
+    keep: Keep,
+) -> PkgH {
     let memory = inst.get_memory(&mut *store, "memory").expect("memory");
     let alloc = inst
         .get_typed_func::<i32, i32>(&mut *store, "__pack_alloc")
@@ -63,11 +80,17 @@ pub(crate) fn floor_handles(store: &mut wt::Store<FloorData>, inst: &wt::Instanc
         .expect("__pack_free");
     let slots = alloc.call(&mut *store, 8).expect("alloc slots") as u32;
     assert_ne!(slots, 0);
+    let kept = (keep == Keep::Input).then(|| {
+        let p = alloc.call(&mut *store, KEPT as i32).expect("alloc input") as u32;
+        assert_ne!(p, 0);
+        p
+    });
     PkgH {
         memory,
         alloc,
         free,
         slots,
+        kept,
     }
 }
 
@@ -81,11 +104,16 @@ pub(crate) fn floor_invoke(
     input: &[u8],
 ) -> wt::Result<Vec<u8>> {
     let len = input.len();
-    let p = h.alloc.call(&mut cx, len as i32)? as u32 as usize;
+    let (p, own) = match h.kept {
+        Some(k) if len <= KEPT => (k as usize, false),
+        _ => (h.alloc.call(&mut cx, len as i32)? as u32 as usize, true),
+    };
     h.memory.data_mut(&mut cx)[p..p + len].copy_from_slice(input);
     let s = h.slots as usize;
     let status = f.call(&mut cx, (p as i32, len as i32, s as i32, s as i32 + 4))?;
-    h.free.call(&mut cx, (p as i32, len as i32))?;
+    if own {
+        h.free.call(&mut cx, (p as i32, len as i32))?;
+    }
     let mem = h.memory.data(&cx);
     let op = u32::from_le_bytes(mem[s..s + 4].try_into().unwrap()) as usize;
     let ol = u32::from_le_bytes(mem[s + 4..s + 8].try_into().unwrap()) as usize;
@@ -132,6 +160,7 @@ impl Floor {
         modules: &[(&str, &wt::Module)],
         lim: Lim,
         export: &str,
+        keep: Keep,
     ) -> Floor {
         let mut store = floor_store(engine, lim);
         let mut linker: wt::Linker<FloorData> = wt::Linker::new(engine);
@@ -147,7 +176,7 @@ impl Floor {
             Shape::Single => modules[0].1,
             Shape::AdderDoubler => {
                 let inst = linker.instantiate(&mut store, module("doubler")).unwrap();
-                let dh = floor_handles(&mut store, &inst);
+                let dh = floor_handles(&mut store, &inst, keep);
                 let df = inst
                     .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, "double")
                     .unwrap();
@@ -199,7 +228,7 @@ impl Floor {
             }
         };
         let inst = linker.instantiate(&mut store, top).unwrap();
-        let h = floor_handles(&mut store, &inst);
+        let h = floor_handles(&mut store, &inst, keep);
         let f = inst
             .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, export)
             .unwrap();

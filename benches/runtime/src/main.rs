@@ -38,10 +38,14 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use wasmtime as wt;
 
+mod builds;
 mod floor;
 mod ours;
+mod report;
+use builds::*;
 use floor::*;
 use ours::*;
+use report::*;
 
 // ---------------------------------------------------------------------------------------------
 // Guest bytes and the shared host functions
@@ -169,18 +173,18 @@ struct Bench<'a> {
     row: Row,
     /// Fresh instances before every batch (outside the timing).
     reset: bool,
-    runners: [Option<Runner<'a>>; 4],
-    per_batch: [usize; 4],
-    samples: [Vec<f64>; 4],
+    runners: [Option<Runner<'a>>; 5],
+    per_batch: [usize; 5],
+    samples: [Vec<f64>; 5],
 }
 
 impl<'a> Bench<'a> {
-    fn new(row: Row, reset: bool, runners: [Option<Runner<'a>>; 4]) -> Bench<'a> {
+    fn new(row: Row, reset: bool, runners: [Option<Runner<'a>>; 5]) -> Bench<'a> {
         Bench {
             row,
             reset,
             runners,
-            per_batch: [0; 4],
+            per_batch: [0; 5],
             samples: Default::default(),
         }
     }
@@ -237,12 +241,13 @@ impl<'a> Bench<'a> {
         r.comp = m[1].or(r.comp);
         r.floor = m[2].or(r.floor);
         r.p054 = m[3].or(r.p054);
+        r.kept = m[4].or(r.kept);
         self.row
     }
 
     /// `RUNTIME_BENCH_LOOP`: call one variant in a loop instead of measuring, then exit.
     fn profile(&mut self, variant: &str, secs: f64) -> ! {
-        let names = ["func", "comp", "floor", "p054"];
+        let names = ["func", "comp", "floor", "p054", "kept"];
         let i = names
             .iter()
             .position(|n| *n == variant)
@@ -329,6 +334,8 @@ struct Row {
     floor: Option<f64>,
     p054: Option<f64>,
     p054_note: &'static str,
+    /// The floor that keeps one input buffer per instance, as libpackr does (`Keep::Input`).
+    kept: Option<f64>,
 }
 
 fn call_cases(g: &Guests) -> Vec<CallCase> {
@@ -521,7 +528,7 @@ fn call_bench(c: &CallCase) -> Bench<'_> {
             ),
         })
     };
-    let floor: Runner = {
+    let floor = |keep: Keep| -> Runner<'_> {
         let engine = floor_engine(c.lim.on);
         let modules: Vec<(&str, wt::Module)> = c
             .pkgs
@@ -532,11 +539,11 @@ fn call_bench(c: &CallCase) -> Bench<'_> {
         let ticker = c.lim.on.then(|| Ticker::start(&engine));
         let new_floor = move || {
             let mrefs: Vec<(&str, &wt::Module)> = modules.iter().map(|(n, m)| (*n, m)).collect();
-            Floor::new(&engine, c.shape, &mrefs, c.lim, c.export)
+            Floor::new(&engine, c.shape, &mrefs, c.lim, c.export, keep)
         };
         let mut f = new_floor();
         Box::new(move |op| {
-            let _keep = &ticker;
+            let _ticking = &ticker;
             match op {
                 Op::Reset => f = new_floor(),
                 Op::Call => {
@@ -581,241 +588,24 @@ fn call_bench(c: &CallCase) -> Bench<'_> {
         } else {
             ""
         },
+        kept: None,
     };
-    Bench::new(row, c.reset, [Some(func), Some(comp), Some(floor), p054])
-}
-
-// ---------------------------------------------------------------------------------------------
-// Builds (adder + doubler)
-// ---------------------------------------------------------------------------------------------
-
-fn build_ours(g: &Guests) {
-    let comp = ours_build(
-        Shape::AdderDoubler,
-        &[("adder", &g.adder), ("doubler", &g.doubler)],
-        Lim::default(),
-    );
-    // SAFETY: built above, freed once.
-    unsafe { packr_composition_free(black_box(comp)) };
-}
-
-/// The floor's build: link and instantiate both modules, cache every handle.
-fn build_floor(engine: &wt::Engine, adder: &wt::Module, doubler: &wt::Module) {
-    let f = Floor::new(
-        engine,
-        Shape::AdderDoubler,
-        &[("adder", adder), ("doubler", doubler)],
-        Lim::default(),
-        "process",
-    );
-    black_box(f);
-}
-
-fn build_p054(g: &Guests) {
-    black_box(p054_build(
-        Shape::AdderDoubler,
-        &[("adder", &g.adder), ("doubler", &g.doubler)],
-    ));
-}
-
-/// Child-process entry: one cold build, printed in ns.
-fn cold_child(who: &str) {
-    let g = guests();
-    if let Some(prefix) = who.strip_prefix("ours-artifact:") {
-        // Artifacts in memory before the clock starts, as the wasm bytes are for "ours".
-        let a = std::fs::read(format!("{prefix}-adder.cwasm")).expect("read adder artifact");
-        let d = std::fs::read(format!("{prefix}-doubler.cwasm")).expect("read doubler artifact");
-        let t = Instant::now();
-        build_ours_precompiled(&a, &d);
-        println!("COLD_NS {}", t.elapsed().as_nanos());
-        return;
-    }
-    let t = Instant::now();
-    match who {
-        "ours" => build_ours(&g),
-        "floor" => {
-            let e = floor_engine(false);
-            let a = wt::Module::new(&e, &g.adder).unwrap();
-            let d = wt::Module::new(&e, &g.doubler).unwrap();
-            build_floor(&e, &a, &d);
-        }
-        "packr054" => build_p054(&g),
-        _ => panic!("unknown --cold {who}"),
-    }
-    println!("COLD_NS {}", t.elapsed().as_nanos());
-}
-
-fn cold(who: &str) -> f64 {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--cold", who])
-        .output()
-        .expect("spawn cold child");
-    assert!(out.status.success(), "cold child {who}: {:?}", out);
-    let s = String::from_utf8_lossy(&out.stdout);
-    s.lines()
-        .find_map(|l| l.strip_prefix("COLD_NS "))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("cold child {who} printed {s:?}"))
-}
-
-/// libpackr's build of adder+doubler from precompiled artifacts (no compilation).
-fn build_ours_precompiled(adder: &[u8], doubler: &[u8]) {
-    let b = packr_builder_new();
-    assert!(!b.is_null());
-    let mut err = std::ptr::null_mut();
-    for (name, bytes) in [(c"adder", adder), (c"doubler", doubler)] {
-        // SAFETY: valid builder, string and bytes.
-        let rc = unsafe {
-            packr_builder_add_package_precompiled(
-                b,
-                name.as_ptr(),
-                bytes.as_ptr(),
-                bytes.len(),
-                &mut err,
-            )
-        };
-        ok(rc, err, "packr_builder_add_package_precompiled");
-    }
-    // SAFETY: valid builder and strings.
-    let rc = unsafe {
-        packr_builder_wire(
-            b,
-            c"adder".as_ptr(),
-            c"math".as_ptr(),
-            c"double".as_ptr(),
-            c"doubler".as_ptr(),
-            c"double".as_ptr(),
-            &mut err,
-        )
-    };
-    ok(rc, err, "packr_builder_wire");
-    let mut comp = std::ptr::null_mut();
-    // SAFETY: valid builder (consumed) and output pointer.
-    let rc = unsafe { packr_builder_build(b, &mut comp, &mut err) };
-    ok(rc, err, "packr_builder_build");
-    // SAFETY: built above, freed once.
-    unsafe { packr_composition_free(black_box(comp)) };
-}
-
-/// How many child processes each side of the artifact comparison gets.
-const COLD_ARTIFACT_RUNS: usize = 7;
-
-/// Cold load-and-build from precompiled artifacts (PACKR_PRECOMPILE_ALL, as written by
-/// `packr_package_precompile` with flags 0) against cold load-and-build from wasm bytes, each
-/// in fresh child processes, interleaved; medians. Returns the row and the ratio.
-fn cold_artifact_row(g: &Guests) -> (Row, f64) {
-    let prefix = std::env::temp_dir().join(format!("packr-bench-{}", std::process::id()));
-    let prefix = prefix.to_str().expect("UTF-8 temp dir").to_string();
-    for (name, wasm) in [("adder", &g.adder), ("doubler", &g.doubler)] {
-        let mut out = std::ptr::null_mut();
-        let mut err = std::ptr::null_mut();
-        // SAFETY: valid bytes and output pointers.
-        let rc =
-            unsafe { packr_package_precompile(wasm.as_ptr(), wasm.len(), 0, &mut out, &mut err) };
-        ok(rc, err, "packr_package_precompile");
-        // SAFETY: out is a valid packr_bytes until freed below.
-        let bytes =
-            unsafe { std::slice::from_raw_parts(packr_bytes_data(out), packr_bytes_len(out)) };
-        std::fs::write(format!("{prefix}-{name}.cwasm"), bytes).expect("write artifact");
-        // SAFETY: freed once.
-        unsafe { packr_bytes_free(out) };
-    }
-    let who = format!("ours-artifact:{prefix}");
-    let (mut from_wasm, mut from_artifact) = (Vec::new(), Vec::new());
-    for _ in 0..COLD_ARTIFACT_RUNS {
-        from_wasm.push(cold("ours"));
-        from_artifact.push(cold(&who));
-    }
-    for name in ["adder", "doubler"] {
-        let _ = std::fs::remove_file(format!("{prefix}-{name}.cwasm"));
-    }
-    let (w, a) = (median(from_wasm), median(from_artifact));
-    let ratio = a / w;
-    let row = Row {
-        name: format!(
-            "build adder+doubler, cold, from precompiled artifacts (median of {COLD_ARTIFACT_RUNS}; \
-             {} from wasm in the same runs: artifact / wasm = {ratio:.3}×, {:.1}× faster)",
-            fmt_t(w),
-            w / a
-        ),
-        kind: Kind::Build,
-        func: Some(a),
-        comp: None,
-        floor: None,
-        p054: None,
-        p054_note: "",
-    };
-    (row, ratio)
-}
-
-/// Cold builds: three child processes per library, interleaved; medians.
-fn cold_row() -> Row {
-    let mut c = [Vec::new(), Vec::new(), Vec::new()];
-    for _ in 0..3 {
-        for (i, who) in ["ours", "floor", "packr054"].iter().enumerate() {
-            c[i].push(cold(who));
-        }
-    }
-    let [co, cf, cp] = c.map(median);
-    Row {
-        name: "build adder+doubler, cold (first build in a process: compiles)".into(),
-        kind: Kind::Build,
-        func: Some(co),
-        comp: None,
-        floor: Some(cf),
-        p054: Some(cp),
-        p054_note: "",
-    }
-}
-
-/// Rebuilds: ours from its process-wide module cache; the floor with its Modules in hand.
-/// (packr 0.5.4 has no cache: its rebuild compiles again, and is timed separately.)
-fn rebuild_bench(g: &Guests) -> Bench<'_> {
-    build_ours(g); // fills the cache (the cold child processes had their own)
-    let e = floor_engine(false);
-    let a = wt::Module::new(&e, &g.adder).unwrap();
-    let d = wt::Module::new(&e, &g.doubler).unwrap();
-    let ours: Runner = Box::new(move |op| {
-        if let Op::Call | Op::Check = op {
-            build_ours(g)
-        }
-    });
-    let floor: Runner = Box::new(move |op| {
-        if let Op::Call | Op::Check = op {
-            build_floor(&e, &a, &d)
-        }
-    });
-    let row = Row {
-        name: "rebuild adder+doubler from cached modules".into(),
-        kind: Kind::Build,
-        func: None,
-        comp: None,
-        floor: None,
-        p054: None,
-        p054_note: " (no cache: recompiles)",
-    };
-    Bench::new(row, false, [Some(ours), None, Some(floor), None])
+    Bench::new(
+        row,
+        c.reset,
+        [
+            Some(func),
+            Some(comp),
+            Some(floor(Keep::Nothing)),
+            p054,
+            Some(floor(Keep::Input)),
+        ],
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------------------------
-
-fn fmt_t(ns: f64) -> String {
-    if ns >= 1e6 {
-        format!("{:.2} ms", ns / 1e6)
-    } else if ns >= 1e3 {
-        format!("{:.2} µs", ns / 1e3)
-    } else {
-        format!("{ns:.0} ns")
-    }
-}
-
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -883,147 +673,10 @@ fn main() {
         rows.push(r);
     }
 
-    println!(
-        "| case | libpackr func_call | libpackr composition_call | floor | packr 0.5.4 | func_call / floor | packr 0.5.4 / func_call |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
-    let opt = |x: Option<f64>| x.map(fmt_t).unwrap_or_else(|| "—".into());
-    for r in &rows {
-        let p = match (r.p054, r.p054_note) {
-            (Some(p), n) => format!("{}{n}", fmt_t(p)),
-            (None, n) if !n.is_empty() => n.to_string(),
-            (None, _) => "—".into(),
-        };
-        let rf = match (r.func, r.floor) {
-            (Some(a), Some(b)) => format!("{:.2}×", a / b),
-            _ => "—".into(),
-        };
-        let rp = match (r.p054, r.func) {
-            (Some(p), Some(f)) => format!("{:.1}×", p / f),
-            _ => "—".into(),
-        };
-        println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            r.name,
-            opt(r.func),
-            opt(r.comp),
-            opt(r.floor),
-            p,
-            rf,
-            rp
-        );
-    }
-
-    if let Some(r) = artifact_ratio {
-        println!(
-            "\nCold load-and-build from precompiled artifacts / from wasm bytes: {r:.3}× ({:.1}× faster)",
-            1.0 / r
-        );
-    }
-
-    // Targets.
-    println!("\nTargets:");
-    let verdict = |b: bool| if b { "PASS" } else { "MISS" };
-    let find = |k: Kind| rows.iter().filter(move |r| r.kind == k);
-    let line = |title: &str, items: Vec<(String, String, bool)>| {
-        if items.is_empty() {
-            println!("- {title}: not measured");
-            return;
-        }
-        let all = items.iter().all(|i| i.2);
-        let detail: Vec<String> = items
-            .iter()
-            .map(|(n, x, pass)| format!("{n}: {x} {}", verdict(*pass)))
-            .collect();
-        println!("- {}: {title} ({})", verdict(all), detail.join("; "));
-    };
-    // Issue 9's targets: every call case within 1.2x of its floor, a fixed cost over the floor
-    // of at most 30 ns (the smallest call: raw echo of 16 B), a cached rebuild within 50 µs.
-    line(
-        "every call case within 1.2× of the floor (func_call / floor)",
-        rows.iter()
-            .filter(|r| r.kind != Kind::Build)
-            .filter_map(|r| {
-                let x = r.func? / r.floor?;
-                Some((short(&r.name), format!("{x:.2}×"), x <= 1.2))
-            })
-            .collect(),
-    );
-    line(
-        "fixed cost of packr_func_call over the floor ≤ 30 ns (raw echo, 16 B)",
-        find(Kind::RawEcho)
-            .take(1)
-            .filter_map(|r| {
-                let d = r.func? - r.floor?;
-                Some((short(&r.name), format!("{d:.0} ns"), d <= 30.0))
-            })
-            .collect(),
-    );
-    line(
-        "every packr-guest 0.5.4 case ≥ 2× faster than packr 0.5.4 (packr 0.5.4 / func_call)",
-        rows.iter()
-            .filter(|r| matches!(r.kind, Kind::GuestCall | Kind::CrossPackage | Kind::HostFn))
-            .filter_map(|r| {
-                let x = r.p054? / r.func?;
-                Some((short(&r.name), format!("{x:.2}×"), x >= 2.0))
-            })
-            .collect(),
-    );
-    line(
-        "rebuild of a 2-package composition from cached modules ≤ 50 µs",
-        rows.iter()
-            .filter(|r| r.name.starts_with("rebuild"))
-            .filter_map(|r| {
-                let ns = r.func?;
-                Some(("libpackr rebuild".to_string(), fmt_t(ns), ns <= 50_000.0))
-            })
-            .collect(),
-    );
-
-    // How far the floor itself is from packr 0.5.4 (the most any host on this ABI could reach).
-    let refs: Vec<String> = rows
-        .iter()
-        .filter(|r| matches!(r.kind, Kind::GuestCall | Kind::CrossPackage | Kind::HostFn))
-        .filter_map(|r| Some(format!("{} {:.2}×", short(&r.name), r.p054? / r.floor?)))
-        .collect();
-    if !refs.is_empty() {
-        println!(
-            "- for reference, packr 0.5.4 / floor (a zero-overhead host with the same ABI and engine): {}",
-            refs.join("; ")
-        );
-    }
-    // The cost of limits.
-    let get = |prefix: &str| rows.iter().find(|r| r.name.starts_with(prefix));
-    for (plain, limited) in [
-        (
-            "packr-guest `double`",
-            "limits (fuel 1e9 + timeout 10 s): `double`",
-        ),
-        (
-            "cross-package `process`",
-            "limits (fuel 1e9 + timeout 10 s): `process`",
-        ),
-    ] {
-        if let (Some(a), Some(b)) = (get(plain), get(limited)) {
-            println!(
-                "- cost of limits on {}: libpackr func_call {} → {} ({:.2}×); floor {} → {} ({:.2}×)",
-                short(plain),
-                fmt_t(a.func.unwrap()),
-                fmt_t(b.func.unwrap()),
-                b.func.unwrap() / a.func.unwrap(),
-                fmt_t(a.floor.unwrap()),
-                fmt_t(b.floor.unwrap()),
-                b.floor.unwrap() / a.floor.unwrap(),
-            );
-        }
-    }
+    report(&rows, artifact_ratio);
     println!(
         "\nload average at end: {}; measuring took {:.1} s",
         loadavg(),
         start.elapsed().as_secs_f64()
     );
-}
-
-fn short(name: &str) -> String {
-    name.split(" — ").next().unwrap_or(name).to_string()
 }
