@@ -143,24 +143,34 @@ fn an_import_result_passed_on_as_the_next_argument_arrives_intact() {
 
 /// The host keeps one input buffer in each guest (allocated once with `__pack_alloc`): it is
 /// lent to one call at a time, so a call that re-enters the package gets a buffer of its own;
-/// it is replaced (and the old one freed) when a larger input comes; inputs beyond its maximum
-/// get a buffer of their own, freed after the call. Nothing leaks.
+/// it is replaced (and the old one freed, with its size) when a larger input comes; inputs
+/// beyond its maximum get a buffer of their own, freed after the call. Nothing leaks, and a
+/// small call allocates only its result.
 #[test]
 fn the_kept_input_buffer_is_lent_to_one_call_at_a_time_and_never_leaks() {
     let mut b = Builder::new();
     b.add_package("k", &wat("kept_input")).unwrap();
     b.wire("k", "self", "echo", "k", "echo");
     let c = b.build().unwrap();
+    // (live blocks, allocations so far, frees with a wrong length)
     let live = || {
         let out = call_raw(&c, "k", "live", b"").unwrap();
-        u32::from_le_bytes(out[..4].try_into().unwrap())
+        let w = |i: usize| u32::from_le_bytes(out[i * 4..i * 4 + 4].try_into().unwrap());
+        (w(0), w(1), w(2))
+    };
+    let bytes = |n: usize| -> Vec<u8> { (0..n).map(|i| (i * 7 + n) as u8).collect() };
+    // Allocations one small echo makes, with its input already kept (`live`'s result is one).
+    let allocs_of_one_echo = || {
+        let before = live().1;
+        assert_eq!(call_raw(&c, "k", "echo", &bytes(16)).unwrap(), bytes(16));
+        live().1 - before - 1
     };
     // The result slots and `live`'s own result buffer.
-    assert_eq!(live(), 2);
+    assert_eq!(live().0, 2);
     for n in [
-        1usize, 16, 200, 300, 1000, 4096, 4097, 10_000, 16, 0, 3000, 70_000, 5,
+        1usize, 16, 200, 300, 1000, 4080, 4081, 10_000, 16, 0, 3000, 70_000, 5,
     ] {
-        let input: Vec<u8> = (0..n).map(|i| (i * 7 + n) as u8).collect();
+        let input = bytes(n);
         assert_eq!(
             call_raw(&c, "k", "echo", &input).unwrap(),
             input,
@@ -174,10 +184,22 @@ fn the_kept_input_buffer_is_lent_to_one_call_at_a_time_and_never_leaks() {
         );
         assert_eq!(
             live(),
-            3,
-            "after {n} bytes: slots, kept buffer, live's result"
+            (3, live().1 - 1, 0),
+            "after {n} bytes: slots, kept buffer, live's result; no free with a wrong length"
         );
     }
+    assert_eq!(allocs_of_one_echo(), 1, "only the result is allocated");
+    // A call that fails gives the buffer back too.
+    let e = call_raw(&c, "k", "fail", &bytes(16)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Guest, "{}", e.message);
+    assert!(e.message.contains("failed on purpose"), "{}", e.message);
+    assert_eq!(allocs_of_one_echo(), 1, "after a failed call");
+    // A guest that answers with its input buffer itself: the host frees that result, as every
+    // result, and must not write into the freed buffer again (echo traps on a freed input).
+    assert_eq!(call_raw(&c, "k", "same", &bytes(16)).unwrap(), bytes(16));
+    assert_eq!(live().2, 1, "the result was freed with its own length");
+    assert_eq!(allocs_of_one_echo(), 2, "inputs are now placed per call");
+    assert_eq!(live().0, 2, "slots and live's result: nothing leaks");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! An export is `f(in_ptr, in_len, out_ptr_ptr, out_len_ptr) -> status`. The host places the
 //! input in guest memory (through `__pack_alloc` when the guest has one), passes the addresses of
 //! two result slots, and on return reads `(ptr, len)` from the slots: CGRF bytes for status 0,
-//! a UTF-8 message for status -1. Both buffers are then released with `__pack_free`.
+//! a UTF-8 message for status -1. Both buffers are then released with `__pack_free`; an input
+//! of up to 4080 bytes goes instead into a buffer the host keeps in each guest (allocated once
+//! through `__pack_alloc`, lent to one call at a time), which saves two wasm calls per call.
 //!
 //! Unlike packr 0.5.4, every read and write is bounds-checked, the result slots live in memory
 //! the host allocated (not at the fixed offset 16384 inside the guest's stack), and guests
@@ -67,6 +69,8 @@ pub(crate) struct KeptInput {
     /// A call into this package is using the buffer (a call that re-enters the package through
     /// a wiring cycle places its input elsewhere).
     busy: bool,
+    /// The guest's allocator gave no usable buffer once: its inputs are placed per call.
+    refused: bool,
 }
 
 impl KeptInput {
@@ -75,11 +79,30 @@ impl KeptInput {
     pub fn give_back(&mut self) {
         self.busy = false;
     }
+
+    /// Whether `len` bytes at `ptr` touch the buffer.
+    pub fn overlaps(&self, ptr: u32, len: u32) -> bool {
+        let (a, b) = (u64::from(ptr), u64::from(ptr) + u64::from(len));
+        let (k0, k1) = (
+            u64::from(self.ptr),
+            u64::from(self.ptr) + u64::from(self.cap),
+        );
+        self.cap != 0 && len != 0 && a < k1 && k0 < b
+    }
+
+    /// Forgets the buffer without freeing it (the guest gave it away as its result, which the
+    /// host frees), and places later inputs per call.
+    pub fn forget(&mut self) {
+        *self = KeptInput {
+            refused: true,
+            ..KeptInput::default()
+        };
+    }
 }
 
-/// The largest input buffer kept in a guest: larger inputs get one of their own, allocated and
-/// freed per call (their copy costs more than the two calls).
-const KEEP_INPUT_MAX: u32 = 4096;
+/// The largest input placed in a kept buffer: larger inputs get one of their own, allocated and
+/// freed per call (their copy costs more than the two calls). The buffer is at most this size.
+const KEEP_INPUT_MAX: u32 = 4080;
 
 /// Where [`place_input`] put a call's input, and so what the call does with it afterwards.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -440,10 +463,14 @@ fn place_input_slow(
     let old = cx.data().states[pkg].input;
     if let Some(alloc) = &h.alloc
         && !old.busy
+        && !old.refused
         && !bytes.is_empty()
         && bytes.len() <= KEEP_INPUT_MAX as usize
     {
-        let cap = (bytes.len() as u32).next_power_of_two().max(256);
+        // Lent before the guest runs: should its allocator re-enter the package, that call
+        // places its input elsewhere and leaves the kept buffer alone.
+        cx.data_mut().states[pkg].input.busy = true;
+        let cap = kept_capacity(bytes.len() as u32);
         let p = alloc.call(&mut cx, cap as i32)? as u32;
         if p != 0 && u64::from(p) + u64::from(cap) <= h.memory.data_size(&cx) as u64 {
             // The old buffer goes back to the guest only once the new one is in hand.
@@ -453,10 +480,15 @@ fn place_input_slow(
                 ptr: p,
                 cap,
                 busy: true,
+                refused: false,
             };
             return Ok((p, InputHome::Kept));
         }
-        // An address the guest cannot have meant: use nothing of it.
+        // No buffer, or an address the guest cannot have meant (nothing of it is used): this
+        // package's inputs get buffers of their own from now on.
+        let k = &mut cx.data_mut().states[pkg].input;
+        k.busy = false;
+        k.refused = true;
     }
     let (p, owned) = place(&mut cx, h, pkg, bytes, "input")?;
     Ok((
@@ -467,6 +499,12 @@ fn place_input_slow(
             InputHome::Scratch
         },
     ))
+}
+
+/// The size of a kept buffer for an input of `len` bytes: a power of two less the 16 bytes a
+/// size-class allocator may put in front of it, so that the block fills its class.
+fn kept_capacity(len: u32) -> u32 {
+    ((len + 16).next_power_of_two() - 16).max(240)
 }
 
 /// Calls `__pack_free(ptr, len)` when the guest has one.

@@ -371,12 +371,13 @@ pub(crate) fn invoke_raw<O: CallOutput>(
             format!("{}.{name} is not callable", h.name),
         )));
     };
-    let placed = abi::place_input(cx.as_context_mut(), h, pkg, input)?;
     let slots = cx.data().states[pkg].slots;
     if h.resume.is_some() {
         // Async exports leave the slots alone on PENDING and on -1: start from (0, 0).
         abi::write_guest(&mut cx, h.memory, slots, &[0; 8], "the result slots")?;
     }
+    // Nothing that can fail comes between lending the kept input buffer and giving it back.
+    let placed = abi::place_input(cx.as_context_mut(), h, pkg, input)?;
     let status = f.call(
         &mut cx,
         (
@@ -423,6 +424,11 @@ pub(crate) fn invoke_raw<O: CallOutput>(
             ErrorKind::Guest,
             "returned an error without a message (an async packr-guest 0.24 export does this when its input does not decode or its result does not encode)".into(),
         )));
+    }
+    if placed.1 == InputHome::Kept && cx.data().states[pkg].input.overlaps(p, l) {
+        // The guest answered with (part of) its input buffer: the result is freed below, as
+        // every result is, so the buffer is the guest's again.
+        cx.data_mut().states[pkg].input.forget();
     }
     release(&mut cx, h, p, l)?;
     match status {

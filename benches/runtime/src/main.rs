@@ -22,7 +22,8 @@
 //! * `RUNTIME_BENCH_ONLY=<substring>`: only the matching cases (`rebuild`, `cold`, a case name);
 //! * `RUNTIME_BENCH_LOOP=<variant>:<seconds>` with `RUNTIME_BENCH_ONLY`: call one variant of the
 //!   first matching case in a loop instead of measuring, for `perf record` / callgrind
-//!   (variants `func`, `comp`, `floor`, `p054`; for the rebuild case `rebuild`, `floor_rebuild`);
+//!   (variants `func`, `comp`, `floor`, `p054`, `kept` (the floor that keeps its input buffer);
+//!   for the rebuild case `rebuild`, `floor_rebuild`);
 //! * `RUNTIME_BENCH_FLOOR_NO_EPOCH=1`: a diagnostic floor without epoch-interruption checks
 //!   (libpackr always compiles them in; packr 0.5.4 does not). Not for the reported table.
 
@@ -251,7 +252,7 @@ impl<'a> Bench<'a> {
         let i = names
             .iter()
             .position(|n| *n == variant)
-            .expect("RUNTIME_BENCH_LOOP variant: func, comp, floor or p054");
+            .expect("RUNTIME_BENCH_LOOP variant: func, comp, floor, p054 or kept");
         let r = self.runners[i]
             .as_mut()
             .expect("this case has no such variant");

@@ -77,7 +77,7 @@ pub(crate) fn report(rows: &[Row], artifact_ratio: Option<f64>) {
     if rows.iter().any(|r| r.kept.is_some()) {
         println!(
             "\nAgainst a floor that also keeps one input buffer per instance (no `__pack_alloc` / \
-             `__pack_free` for inputs up to 4 KiB, as libpackr does):\n"
+             `__pack_free` for inputs up to 4 KiB; libpackr keeps one for inputs up to 4080 bytes):\n"
         );
         println!(
             "| case | libpackr func_call | floor, input kept | func_call / floor | func_call − floor |"
