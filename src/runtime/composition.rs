@@ -581,8 +581,9 @@ fn release_pending(
     me: &PackageHandles,
     target: usize,
 ) -> wasmtime::Result<()> {
-    let prev = std::mem::take(&mut caller.data_mut().states[target].pending_frees);
-    for (p, l) in prev {
+    // One at a time, keeping the list's capacity for the next call (and should the guest's
+    // `__pack_free` re-enter the package, each block is still freed once).
+    while let Some((p, l)) = caller.data_mut().states[target].pending_frees.pop() {
         release(&mut *caller, me, p, l)?;
     }
     Ok(())
@@ -905,11 +906,15 @@ impl Composition {
                 .iter()
                 .any(|st| !st.pending_frees.is_empty())
         {
-            let handles = store.data().handles().clone();
-            for (i, h) in handles.iter().enumerate() {
-                let pending = std::mem::take(&mut store.data_mut().states[i].pending_frees);
-                for (p, l) in pending {
-                    cleanup_failed |= release(&mut *store, h, p, l).is_err();
+            let mut cx = store.as_context_mut();
+            let handles = call_handles(&cx);
+            'packages: for (i, h) in handles.iter().enumerate() {
+                while let Some((p, l)) = cx.data_mut().states[i].pending_frees.pop() {
+                    if release(&mut cx, h, p, l).is_err() {
+                        // The set is dropped below: what is left goes with it.
+                        cleanup_failed = true;
+                        break 'packages;
+                    }
                 }
             }
         }

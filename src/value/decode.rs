@@ -104,10 +104,10 @@ pub fn decode_with_limits(bytes: &[u8], limits: &Limits) -> Result<Value, Decode
 }
 
 /// Checks CGRF bytes as [`decode_with_limits`] does, without keeping the value: Ok exactly
-/// when it would decode them. A lone string (what host functions often return) is checked
-/// without being built.
+/// when it would decode them. A lone string or scalar (what exports and host functions often
+/// return) is checked without being built.
 pub fn check_with_limits(bytes: &[u8], limits: &Limits) -> Result<(), DecodeError> {
-    if super::fast::is_valid_lone_string(bytes, limits, limits.max_payload()) {
+    if super::fast::is_valid_lone_leaf(bytes, limits, limits.max_payload()) {
         return Ok(());
     }
     decode_with_limits(bytes, limits).map(drop)

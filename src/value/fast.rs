@@ -193,9 +193,10 @@ fn lone_leaf<'b>(
     Some(framed())
 }
 
-/// True when `b` is a valid lone string within `limits` (what host functions often return):
-/// checked without building it. False says nothing: the caller decodes to find out.
-pub(super) fn is_valid_lone_string(b: &[u8], limits: &Limits, max_payload: u64) -> bool {
+/// True when `b` is a valid lone string or scalar within `limits` (what exports and host
+/// functions often return): checked without building a string. False says nothing: the
+/// caller decodes to find out.
+pub(super) fn is_valid_lone_leaf(b: &[u8], limits: &Limits, max_payload: u64) -> bool {
     let Ok((v3, count)) = header(b, limits) else {
         return false;
     };
@@ -204,6 +205,10 @@ pub(super) fn is_valid_lone_string(b: &[u8], limits: &Limits, max_payload: u64) 
             // The same checks as `leaf` makes for a string.
             u32_at(p, 0).is_ok_and(|n| p.len() - 4 == n as usize && utf8(&p[4..]).is_some())
         }
+        // An array is built to be checked (the caller does that).
+        Some(Ok((tag::ARRAY, _))) => false,
+        // A scalar: `leaf` allocates nothing for it.
+        Some(Ok((kind, p))) => leaf(kind, p, limits.max_sequence()).is_ok(),
         _ => false,
     }
 }
