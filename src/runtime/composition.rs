@@ -886,8 +886,8 @@ impl Composition {
         }
     }
 
-    /// [`Composition::finish`] of a failed call, or of one that left something behind.
-    #[cold]
+    /// [`Composition::finish`] of a failed call, or of one that left something behind (every
+    /// call that handed import results to a packr-guest 0.5.4 package, which never frees them).
     #[inline(never)]
     fn finish_slow<O>(
         &self,
