@@ -470,11 +470,18 @@ fn place_input_slow(
         // Lent before the guest runs: should its allocator re-enter the package, that call
         // places its input elsewhere and leaves the kept buffer alone.
         cx.data_mut().states[pkg].input.busy = true;
+        // The buffer is the host's, like the result slots made at instantiation: its
+        // allocation is not billed to this call's fuel (so that a call costs the same fuel
+        // whether or not its instances had a buffer yet). Fuel still stops a runaway allocator.
+        let fuel = cx.get_fuel().ok();
         let cap = kept_capacity(bytes.len() as u32);
         let p = alloc.call(&mut cx, cap as i32)? as u32;
         if p != 0 && u64::from(p) + u64::from(cap) <= h.memory.data_size(&cx) as u64 {
             // The old buffer goes back to the guest only once the new one is in hand.
             release(&mut cx, h, old.ptr, old.cap)?;
+            if let Some(f) = fuel {
+                cx.set_fuel(f)?;
+            }
             write_guest(&mut cx, h.memory, p, bytes, "input")?;
             cx.data_mut().states[pkg].input = KeptInput {
                 ptr: p,
